@@ -1,0 +1,165 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace EVC.Stream.Entropy;
+
+/// <summary>
+/// An immutable set of quantised CDFs (one row per distribution) in the official layout — per row
+/// <c>cdf</c>, <c>cdf_length</c> and <c>offset</c>; the last used slot (<c>cdf_length - 2</c>) is the escape symbol —
+/// plus what the coder precomputes from it: reciprocal encoder symbols and a slot-to-symbol lookup for decoding.
+/// Build it once per model (Gaussian tables are the same for every model) and share it between threads.
+/// </summary>
+public sealed class CdfTable
+{
+    /// <summary>Decoding looks up the top <see cref="LookupBits"/> bits of the 16-bit slot, then steps at most a few symbols.</summary>
+    internal const int LookupBits = 10;
+    internal const int LookupShift = Rans64.ScaleBits - LookupBits;
+    internal const int LookupSize = 1 << LookupBits;
+
+    /// <summary>Most symbols one row may have (the lookup stores a symbol in a byte).</summary>
+    public const int MaxSymbolsPerRow = 256;
+
+    private readonly int[] _cdf;            // rows * Stride, entries past a row's length are 0
+    private readonly int[] _cdfLength;
+    private readonly int[] _offset;
+    internal readonly RowInfo[] Rows;
+    internal readonly RansEncSymbol[] EncodeSymbols; // rows * Stride
+    internal readonly byte[] DecodeLookup;        // rows * LookupSize
+    internal readonly uint[] Cumulative;          // rows * (Stride + 1): the CDF as uint with a 65536 sentinel
+
+    /// <summary>Number of distributions (CDF rows).</summary>
+    public int RowCount { get; }
+
+    /// <summary>Row width of the stored CDFs: the longest <c>cdf_length</c>.</summary>
+    public int Stride { get; }
+
+    /// <summary>Creates a table from the official layout: <paramref name="cdfs"/> holds <c>rows × rowWidth</c> entries.</summary>
+    /// <exception cref="EntropyCodingException">A row is not a valid 16-bit CDF.</exception>
+    public CdfTable(ReadOnlySpan<int> cdfs, int rowWidth, ReadOnlySpan<int> cdfLengths, ReadOnlySpan<int> offsets)
+    {
+        int rows = cdfLengths.Length;
+        if (rows == 0)
+            EntropyThrow.BadTable("it has no rows");
+        if (offsets.Length != rows)
+            EntropyThrow.BadTable($"{rows} lengths but {offsets.Length} offsets");
+        if (rowWidth <= 0 || cdfs.Length != rows * rowWidth)
+            EntropyThrow.BadTable($"{cdfs.Length} CDF entries do not make {rows} rows of {rowWidth}");
+
+        int stride = 0;
+        for (int r = 0; r < rows; r++)
+        {
+            int length = cdfLengths[r];
+            if (length < 3 || length > rowWidth || length - 1 > MaxSymbolsPerRow)
+                EntropyThrow.BadTable($"row {r} has cdf_length {length} (row width {rowWidth}, at most {MaxSymbolsPerRow + 1})");
+            if (Math.Abs(offsets[r]) > RansEncoder.MaxAbsSymbol)
+                EntropyThrow.BadTable($"row {r} has offset {offsets[r]}");
+            stride = Math.Max(stride, length);
+        }
+
+        RowCount = rows;
+        Stride = stride;
+        _cdf = new int[rows * stride];
+        _cdfLength = cdfLengths.ToArray();
+        _offset = offsets.ToArray();
+        Rows = new RowInfo[rows];
+        EncodeSymbols = new RansEncSymbol[rows * stride];
+        DecodeLookup = new byte[rows * LookupSize];
+        Cumulative = new uint[rows * (stride + 1)];
+
+        for (int r = 0; r < rows; r++)
+        {
+            int length = cdfLengths[r];
+            ReadOnlySpan<int> source = cdfs.Slice(r * rowWidth, length);
+            if (source[0] != 0 || source[length - 1] != Rans64.ProbabilityScale)
+                EntropyThrow.BadTable($"row {r} does not run from 0 to {Rans64.ProbabilityScale}");
+            for (int i = 1; i < length; i++)
+            {
+                if (source[i] <= source[i - 1])
+                    EntropyThrow.BadTable($"row {r} is not strictly increasing at entry {i}");
+            }
+            source.CopyTo(_cdf.AsSpan(r * stride, length));
+
+            Rows[r] = new RowInfo(offsets[r], length - 2, r * stride, r * (stride + 1), r * LookupSize);
+
+            Span<uint> cumulative = Cumulative.AsSpan(r * (stride + 1), stride + 1);
+            cumulative.Fill(Rans64.ProbabilityScale);
+            for (int i = 0; i < length; i++)
+                cumulative[i] = (uint)source[i];
+
+            for (int s = 0; s < length - 1; s++)
+                EncodeSymbols[r * stride + s] = new RansEncSymbol((uint)source[s], (uint)(source[s + 1] - source[s]));
+
+            // lookup[k] = the symbol whose interval holds slot k << LookupShift; decoding steps forward from there.
+            Span<byte> lookup = DecodeLookup.AsSpan(r * LookupSize, LookupSize);
+            int symbol = 0;
+            for (int k = 0; k < LookupSize; k++)
+            {
+                int slot = k << LookupShift;
+                while (source[symbol + 1] <= slot)
+                    symbol++;
+                lookup[k] = (byte)symbol;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Builds a table from float PMFs with the official quantiser (<see cref="QuantizedCdf"/>):
+    /// row r codes <c>pmfs[r]</c> followed by the escape symbol with probability <c>tailMasses[r]</c>.
+    /// </summary>
+    public static CdfTable FromPmfs(IReadOnlyList<float[]> pmfs, ReadOnlySpan<float> tailMasses, ReadOnlySpan<int> offsets)
+    {
+        ArgumentNullException.ThrowIfNull(pmfs);
+        int rows = pmfs.Count;
+        if (tailMasses.Length != rows || offsets.Length != rows)
+            EntropyThrow.BadTable($"{rows} PMFs, {tailMasses.Length} tail masses and {offsets.Length} offsets");
+        int width = 0;
+        for (int r = 0; r < rows; r++)
+            width = Math.Max(width, pmfs[r].Length + 2);
+        var cdfs = new int[rows * width];
+        var lengths = new int[rows];
+        for (int r = 0; r < rows; r++)
+            lengths[r] = QuantizedCdf.Build(pmfs[r], tailMasses[r], cdfs.AsSpan(r * width, width));
+        return new CdfTable(cdfs, width, lengths, offsets);
+    }
+
+    /// <summary>The CDF of one row: <c>cdf_length</c> entries from 0 to 65536.</summary>
+    public ReadOnlySpan<int> GetCdf(int row) => _cdf.AsSpan(row * Stride, _cdfLength[row]);
+
+    /// <summary>The official <c>cdf_length</c> of one row (its symbol count plus the escape symbol plus one).</summary>
+    public int GetCdfLength(int row) => _cdfLength[row];
+
+    /// <summary>The official <c>offset</c> of one row: the value of symbol 0.</summary>
+    public int GetOffset(int row) => _offset[row];
+
+    /// <summary>Copies the table into the official padded layout (<c>rows × rowWidth</c>, unused entries 0).</summary>
+    public void CopyTo(Span<int> cdfs, int rowWidth)
+    {
+        if (rowWidth < Stride || cdfs.Length < RowCount * rowWidth)
+            throw new ArgumentException($"The destination needs {RowCount} rows of at least {Stride} entries.", nameof(cdfs));
+        cdfs.Slice(0, RowCount * rowWidth).Clear();
+        for (int r = 0; r < RowCount; r++)
+            GetCdf(r).CopyTo(cdfs.Slice(r * rowWidth));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal ref RowInfo Row(int index) => ref MemoryMarshal.GetArrayDataReference(Rows).Add(index);
+}
+
+/// <summary>Per-row constants the coding loops need, in one cache line-friendly struct.</summary>
+[StructLayout(LayoutKind.Sequential)]
+internal readonly struct RowInfo(int offset, int maxValue, int symbolBase, int cumulativeBase, int lookupBase)
+{
+    /// <summary>The value of symbol 0 (official <c>offset</c>).</summary>
+    public readonly int Offset = offset;
+    /// <summary>The escape symbol, <c>cdf_length - 2</c> (official <c>max_value</c>).</summary>
+    public readonly int MaxValue = maxValue;
+    public readonly int SymbolBase = symbolBase;
+    public readonly int CumulativeBase = cumulativeBase;
+    public readonly int LookupBase = lookupBase;
+}
+
+internal static class RefExtensions
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static ref T Add<T>(ref this T source, int offset) where T : struct => ref Unsafe.Add(ref source, offset);
+}

@@ -1,0 +1,111 @@
+using System.Buffers.Binary;
+using System.Text.Json;
+using EVC.Stream.Entropy;
+using EVC.Stream.Safetensors;
+
+namespace EVC.Stream.Entropy.Tests;
+
+/// <summary>
+/// Names and loads the official reference kit (<c>../shared/reference/evc-official</c> from the repository root,
+/// or <c>$EVC_REFERENCE_KIT</c>). Tests fail with the path they looked at when it is missing: they must not pass silently.
+/// </summary>
+internal static class KitData
+{
+    private static readonly Lazy<string> s_root = new(FindRoot);
+    private static readonly Lazy<SafetensorsFile> s_tables = new(() => SafetensorsFile.Load(Path.Combine(Root, "checkpoints", "EVC_SS_cdf_tables.safetensors")));
+    private static readonly Lazy<CdfTable> s_gaussian = new(() => LoadTable("gaussian"));
+    private static readonly Lazy<CdfTable> s_z = new(() => LoadTable("z"));
+
+    public static string Root => s_root.Value;
+
+    public static SafetensorsFile Tables => s_tables.Value;
+
+    /// <summary>The kit's Gaussian table exactly as handed to the official coder.</summary>
+    public static CdfTable GaussianTable => s_gaussian.Value;
+
+    /// <summary>The kit's factorised z table of EVC_SS exactly as handed to the official coder.</summary>
+    public static CdfTable ZTable => s_z.Value;
+
+    public static readonly string[] RansVectors = ["v1_gauss_1stream", "v2_gauss_2streams", "v3_gauss_bypass", "v4_z_table", "v5_three_calls"];
+
+    public static IEnumerable<object[]> RansVectorNames() => RansVectors.Select(v => new object[] { v });
+
+    public static IEnumerable<object[]> CaseNames() => Manifest().Select(c => new object[] { c.Name });
+
+    public static CdfTable LoadTable(string prefix)
+    {
+        SafetensorsFile tables = Tables;
+        SafetensorsEntry cdf = tables.GetEntry(prefix + "_cdf");
+        return new CdfTable(tables.GetInt32(prefix + "_cdf"), (int)cdf.Shape[1],
+            tables.GetInt32(prefix + "_cdf_length"), tables.GetInt32(prefix + "_offset"));
+    }
+
+    public static SafetensorsFile RansVector(string name) => SafetensorsFile.Load(Path.Combine(Root, "rans", name + ".safetensors"));
+
+    public static int RansVectorSubStreams(string name)
+    {
+        using JsonDocument json = JsonDocument.Parse(File.ReadAllText(Path.Combine(Root, "rans", "rans_vectors.json")));
+        foreach (JsonElement vector in json.RootElement.EnumerateArray())
+        {
+            if (vector.GetProperty("name").GetString() == name)
+                return vector.GetProperty("sub_streams").GetInt32();
+        }
+        throw new KeyNotFoundException(name);
+    }
+
+    public sealed record KitCase(string Name, string Bin, string Tensors, int YEscapes, int ZEscapes);
+
+    public static List<KitCase> Manifest()
+    {
+        using JsonDocument json = JsonDocument.Parse(File.ReadAllText(Path.Combine(Root, "manifest.json")));
+        var cases = new List<KitCase>();
+        foreach (JsonElement c in json.RootElement.GetProperty("cases").EnumerateArray())
+        {
+            cases.Add(new KitCase(c.GetProperty("name").GetString()!, c.GetProperty("bin").GetString()!,
+                c.GetProperty("tensors").GetString()!, c.GetProperty("y_escapes").GetInt32(), c.GetProperty("z_escapes").GetInt32()));
+        }
+        return cases;
+    }
+
+    public static KitCase Case(string name) => Manifest().Single(c => c.Name == name);
+
+    /// <summary>The entropy-coded payload of an official <c>.bin</c>: after the 14-byte header (H, W, q_index, N).</summary>
+    public static byte[] BinPayload(KitCase kitCase)
+    {
+        byte[] bin = File.ReadAllBytes(Path.Combine(Root, kitCase.Bin));
+        int length = (int)BinaryPrimitives.ReadUInt32BigEndian(bin.AsSpan(10));
+        Assert.Equal(bin.Length - 14, length);
+        return bin.AsSpan(14, length).ToArray();
+    }
+
+    public static SafetensorsFile CaseTensors(KitCase kitCase) => SafetensorsFile.Load(Path.Combine(Root, kitCase.Tensors));
+
+    public static byte[] ToBytes(int[] values) => Array.ConvertAll(values, v => checked((byte)v));
+
+    /// <summary>z indexes are channel numbers: symbol i of a (1,C,h,w) tensor uses row i / (h*w).</summary>
+    public static byte[] ChannelIndexes(long[] shape)
+    {
+        int channels = (int)shape[1];
+        int plane = (int)(shape[2] * shape[3]);
+        var indexes = new byte[channels * plane];
+        for (int c = 0; c < channels; c++)
+            indexes.AsSpan(c * plane, plane).Fill((byte)c);
+        return indexes;
+    }
+
+    private static string FindRoot()
+    {
+        string? configured = Environment.GetEnvironmentVariable("EVC_REFERENCE_KIT");
+        if (!string.IsNullOrEmpty(configured))
+            return Directory.Exists(configured) ? configured : throw new DirectoryNotFoundException($"EVC_REFERENCE_KIT={configured} does not exist.");
+        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "EVC.Stream.sln")))
+            {
+                string kit = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "reference", "evc-official"));
+                return Directory.Exists(kit) ? kit : throw new DirectoryNotFoundException($"The official reference kit is missing: expected {kit} (or set EVC_REFERENCE_KIT).");
+            }
+        }
+        throw new DirectoryNotFoundException("Could not find the repository root (EVC.Stream.sln) above " + AppContext.BaseDirectory);
+    }
+}
