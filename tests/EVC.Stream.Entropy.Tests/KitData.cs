@@ -53,7 +53,11 @@ internal static class KitData
         throw new KeyNotFoundException(name);
     }
 
-    public sealed record KitCase(string Name, string Bin, string Tensors, int YEscapes, int ZEscapes);
+    /// <summary>A case of the manifest; escape counts are null where the kit did not record them (min cases).</summary>
+    public sealed record KitCase(string Name, string Bin, string Tensors, int? YEscapes, int? ZEscapes);
+
+    private static int? CountOrNull(JsonElement c, string name) =>
+        c.TryGetProperty(name, out JsonElement value) && value.ValueKind == JsonValueKind.Number ? value.GetInt32() : null;
 
     public static List<KitCase> Manifest()
     {
@@ -62,7 +66,7 @@ internal static class KitData
         foreach (JsonElement c in json.RootElement.GetProperty("cases").EnumerateArray())
         {
             cases.Add(new KitCase(c.GetProperty("name").GetString()!, c.GetProperty("bin").GetString()!,
-                c.GetProperty("tensors").GetString()!, c.GetProperty("y_escapes").GetInt32(), c.GetProperty("z_escapes").GetInt32()));
+                c.GetProperty("tensors").GetString()!, CountOrNull(c, "y_escapes"), CountOrNull(c, "z_escapes")));
         }
         return cases;
     }
