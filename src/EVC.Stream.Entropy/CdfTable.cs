@@ -24,8 +24,10 @@ public sealed class CdfTable
     private readonly int[] _offset;
     internal readonly RowInfo[] Rows;
     internal readonly RansEncSymbol[] EncodeSymbols; // rows * Stride
-    internal readonly byte[] DecodeLookup;        // rows * LookupSize
-    internal readonly uint[] Cumulative;          // rows * (Stride + 1): the CDF as uint with a 65536 sentinel
+    internal readonly byte[] DecodeLookup;        // rows * LookupSize: first symbol of each bucket
+    internal readonly uint[] DecodeEntries;       // rows * LookupSize: start | frequency << 16 of a bucket's only symbol, 0 if it holds several
+    internal readonly uint[] Cumulative;          // rows << CumulativeShift: the CDF as uint, padded with 65536
+    internal readonly int CumulativeShift;
 
     /// <summary>Number of distributions (CDF rows).</summary>
     public int RowCount { get; }
@@ -64,7 +66,12 @@ public sealed class CdfTable
         Rows = new RowInfo[rows];
         EncodeSymbols = new RansEncSymbol[rows * stride];
         DecodeLookup = new byte[rows * LookupSize];
-        Cumulative = new uint[rows * (stride + 1)];
+        DecodeEntries = new uint[rows * LookupSize];
+        // A power-of-two row pitch turns the row address into a shift in the decoding loop.
+        CumulativeShift = 1;
+        while ((1 << CumulativeShift) < stride + 1)
+            CumulativeShift++;
+        Cumulative = new uint[rows << CumulativeShift];
 
         for (int r = 0; r < rows; r++)
         {
@@ -79,9 +86,9 @@ public sealed class CdfTable
             }
             source.CopyTo(_cdf.AsSpan(r * stride, length));
 
-            Rows[r] = new RowInfo(offsets[r], length - 2, r * stride, r * (stride + 1), r * LookupSize);
+            Rows[r] = new RowInfo(offsets[r], length - 2, r * stride);
 
-            Span<uint> cumulative = Cumulative.AsSpan(r * (stride + 1), stride + 1);
+            Span<uint> cumulative = Cumulative.AsSpan(r << CumulativeShift, 1 << CumulativeShift);
             cumulative.Fill(Rans64.ProbabilityScale);
             for (int i = 0; i < length; i++)
                 cumulative[i] = (uint)source[i];
@@ -90,7 +97,9 @@ public sealed class CdfTable
                 EncodeSymbols[r * stride + s] = new RansEncSymbol((uint)source[s], (uint)(source[s + 1] - source[s]));
 
             // lookup[k] = the symbol whose interval holds slot k << LookupShift; decoding steps forward from there.
+            // A bucket that lies inside one symbol's interval decodes with a single load of its entry.
             Span<byte> lookup = DecodeLookup.AsSpan(r * LookupSize, LookupSize);
+            Span<uint> entries = DecodeEntries.AsSpan(r * LookupSize, LookupSize);
             int symbol = 0;
             for (int k = 0; k < LookupSize; k++)
             {
@@ -98,6 +107,8 @@ public sealed class CdfTable
                 while (source[symbol + 1] <= slot)
                     symbol++;
                 lookup[k] = (byte)symbol;
+                bool single = source[symbol + 1] >= slot + (1 << LookupShift);
+                entries[k] = single ? (uint)source[symbol] | ((uint)(source[symbol + 1] - source[symbol]) << 16) : 0;
             }
         }
     }
@@ -145,17 +156,16 @@ public sealed class CdfTable
     internal ref RowInfo Row(int index) => ref MemoryMarshal.GetArrayDataReference(Rows).Add(index);
 }
 
-/// <summary>Per-row constants the coding loops need, in one cache line-friendly struct.</summary>
+/// <summary>Per-row constants the coding loops need.</summary>
 [StructLayout(LayoutKind.Sequential)]
-internal readonly struct RowInfo(int offset, int maxValue, int symbolBase, int cumulativeBase, int lookupBase)
+internal readonly struct RowInfo(int offset, int maxValue, int symbolBase)
 {
     /// <summary>The value of symbol 0 (official <c>offset</c>).</summary>
     public readonly int Offset = offset;
     /// <summary>The escape symbol, <c>cdf_length - 2</c> (official <c>max_value</c>).</summary>
     public readonly int MaxValue = maxValue;
+    /// <summary>Index of the row's symbol 0 in <see cref="CdfTable.EncodeSymbols"/>.</summary>
     public readonly int SymbolBase = symbolBase;
-    public readonly int CumulativeBase = cumulativeBase;
-    public readonly int LookupBase = lookupBase;
 }
 
 internal static class RefExtensions

@@ -136,80 +136,68 @@ public sealed class RansDecoder : IDisposable
         _subStreams = 0;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void DecodeRange(ref StreamState state, int stream, ReadOnlySpan<byte> indexes, CdfTable table, Span<int> symbols)
     {
-        ulong x = state.X;
-        int position = state.Position;
-        int end = state.End;
-        int rows = table.RowCount;
-        ref RowInfo firstRow = ref MemoryMarshal.GetArrayDataReference(table.Rows);
-        ref uint cumulative = ref MemoryMarshal.GetArrayDataReference(table.Cumulative);
-        ref byte lookup = ref MemoryMarshal.GetArrayDataReference(table.DecodeLookup);
-        ref uint words = ref MemoryMarshal.GetArrayDataReference(_words);
-
+        uint rows = (uint)table.RowCount;
+        ref int output = ref MemoryMarshal.GetReference(symbols);
         for (int i = 0; i < indexes.Length; i++)
         {
             int index = indexes[i];
-            if (index >= rows)
-                EntropyThrow.IndexOutOfTable(index, rows);
-            ref RowInfo row = ref Unsafe.Add(ref firstRow, index);
-            uint slot = (uint)x & (Rans64.ProbabilityScale - 1);
-            int s = Unsafe.Add(ref lookup, row.LookupBase + (int)(slot >> CdfTable.LookupShift));
-            ref uint cdf = ref Unsafe.Add(ref cumulative, row.CumulativeBase);
-            while (Unsafe.Add(ref cdf, s + 1) <= slot)
-                s++;
-            uint start = Unsafe.Add(ref cdf, s);
-            x = (Unsafe.Add(ref cdf, s + 1) - start) * (x >> Rans64.ScaleBits) + slot - start;
-            if (x < Rans64.L)
-            {
-                if (position >= end)
-                    EntropyThrow.Truncated(stream);
-                x = (x << 32) | Unsafe.Add(ref words, position++);
-            }
-            symbols[i] = s == row.MaxValue
-                ? DecodeEscape(ref x, ref position, end, stream, row.MaxValue, row.Offset)
-                : s + row.Offset;
+            if ((uint)index >= rows)
+                EntropyThrow.IndexOutOfTable(index, (int)rows);
+            Unsafe.Add(ref output, i) = DecodeSymbol(ref state, stream, index, table);
         }
-        state.X = x;
-        state.Position = position;
     }
 
-    /// <summary>Two sub-streams at once: the same steps as <see cref="DecodeRange"/>, with independent chains side by side.</summary>
+    /// <summary>
+    /// Two sub-streams at once: the steps of <see cref="DecodeSymbol"/> written out for both, so the two independent
+    /// dependency chains overlap and every state stays in a register.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void DecodeInterleaved(ref StreamState stateA, ref StreamState stateB,
         ReadOnlySpan<byte> indexesA, ReadOnlySpan<byte> indexesB, CdfTable table, Span<int> symbolsA, Span<int> symbolsB)
     {
         ulong xa = stateA.X, xb = stateB.X;
         int positionA = stateA.Position, positionB = stateB.Position;
         int endA = stateA.End, endB = stateB.End;
-        int rows = table.RowCount;
-        ref RowInfo firstRow = ref MemoryMarshal.GetArrayDataReference(table.Rows);
-        ref uint cumulative = ref MemoryMarshal.GetArrayDataReference(table.Cumulative);
+        uint rows = (uint)table.RowCount;
+        ref uint entries = ref MemoryMarshal.GetArrayDataReference(table.DecodeEntries);
         ref byte lookup = ref MemoryMarshal.GetArrayDataReference(table.DecodeLookup);
+        ref RowInfo firstRow = ref MemoryMarshal.GetArrayDataReference(table.Rows);
         ref uint words = ref MemoryMarshal.GetArrayDataReference(_words);
+        ref byte firstIndexA = ref MemoryMarshal.GetReference(indexesA);
+        ref byte firstIndexB = ref MemoryMarshal.GetReference(indexesB);
+        ref int outputA = ref MemoryMarshal.GetReference(symbolsA);
+        ref int outputB = ref MemoryMarshal.GetReference(symbolsB);
         const uint SlotMask = Rans64.ProbabilityScale - 1;
-
-        for (int i = 0; i < indexesA.Length; i++)
+        int count = indexesA.Length;
+        for (int i = 0; i < count; i++)
         {
-            int indexA = indexesA[i];
-            int indexB = indexesB[i];
-            if ((uint)Math.Max(indexA, indexB) >= (uint)rows)
-                EntropyThrow.IndexOutOfTable(Math.Max(indexA, indexB), rows);
-            ref RowInfo rowA = ref Unsafe.Add(ref firstRow, indexA);
-            ref RowInfo rowB = ref Unsafe.Add(ref firstRow, indexB);
+            int indexA = Unsafe.Add(ref firstIndexA, i);
+            int indexB = Unsafe.Add(ref firstIndexB, i);
+            if ((uint)(indexA | indexB) >= rows && Math.Max(indexA, indexB) >= rows)
+                EntropyThrow.IndexOutOfTable(Math.Max(indexA, indexB), (int)rows);
             uint slotA = (uint)xa & SlotMask;
             uint slotB = (uint)xb & SlotMask;
-            int sa = Unsafe.Add(ref lookup, rowA.LookupBase + (int)(slotA >> CdfTable.LookupShift));
-            int sb = Unsafe.Add(ref lookup, rowB.LookupBase + (int)(slotB >> CdfTable.LookupShift));
-            ref uint cdfA = ref Unsafe.Add(ref cumulative, rowA.CumulativeBase);
-            ref uint cdfB = ref Unsafe.Add(ref cumulative, rowB.CumulativeBase);
-            while (Unsafe.Add(ref cdfA, sa + 1) <= slotA)
-                sa++;
-            while (Unsafe.Add(ref cdfB, sb + 1) <= slotB)
-                sb++;
-            uint startA = Unsafe.Add(ref cdfA, sa);
-            uint startB = Unsafe.Add(ref cdfB, sb);
-            xa = (Unsafe.Add(ref cdfA, sa + 1) - startA) * (xa >> Rans64.ScaleBits) + slotA - startA;
-            xb = (Unsafe.Add(ref cdfB, sb + 1) - startB) * (xb >> Rans64.ScaleBits) + slotB - startB;
+            int bucketA = (indexA << CdfTable.LookupBits) + (int)(slotA >> CdfTable.LookupShift);
+            int bucketB = (indexB << CdfTable.LookupBits) + (int)(slotB >> CdfTable.LookupShift);
+            uint entryA = Unsafe.Add(ref entries, bucketA);
+            uint entryB = Unsafe.Add(ref entries, bucketB);
+            if ((entryA == 0) | (entryB == 0))
+            {
+                // A bucket shared by several symbols: take the general path for this pair, through the state structs
+                // (passing the locals by reference would pin them to memory for the whole loop).
+                stateA.X = xa; stateA.Position = positionA;
+                stateB.X = xb; stateB.Position = positionB;
+                Unsafe.Add(ref outputA, i) = DecodeSymbol(ref stateA, 0, indexA, table);
+                Unsafe.Add(ref outputB, i) = DecodeSymbol(ref stateB, 1, indexB, table);
+                xa = stateA.X; positionA = stateA.Position;
+                xb = stateB.X; positionB = stateB.Position;
+                continue;
+            }
+            xa = (entryA >> 16) * (xa >> Rans64.ScaleBits) + slotA - (entryA & 0xFFFF);
+            xb = (entryB >> 16) * (xb >> Rans64.ScaleBits) + slotB - (entryB & 0xFFFF);
             if (xa < Rans64.L)
             {
                 if (positionA >= endA)
@@ -222,12 +210,24 @@ public sealed class RansDecoder : IDisposable
                     EntropyThrow.Truncated(1);
                 xb = (xb << 32) | Unsafe.Add(ref words, positionB++);
             }
-            symbolsA[i] = sa == rowA.MaxValue
-                ? DecodeEscape(ref xa, ref positionA, endA, 0, rowA.MaxValue, rowA.Offset)
-                : sa + rowA.Offset;
-            symbolsB[i] = sb == rowB.MaxValue
-                ? DecodeEscape(ref xb, ref positionB, endB, 1, rowB.MaxValue, rowB.Offset)
-                : sb + rowB.Offset;
+            int sa = Unsafe.Add(ref lookup, bucketA);
+            int sb = Unsafe.Add(ref lookup, bucketB);
+            ref RowInfo rowA = ref Unsafe.Add(ref firstRow, indexA);
+            ref RowInfo rowB = ref Unsafe.Add(ref firstRow, indexB);
+            if (sa == rowA.MaxValue)
+            {
+                stateA.X = xa; stateA.Position = positionA;
+                sa = DecodeEscape(ref stateA, 0, rowA.MaxValue);
+                xa = stateA.X; positionA = stateA.Position;
+            }
+            if (sb == rowB.MaxValue)
+            {
+                stateB.X = xb; stateB.Position = positionB;
+                sb = DecodeEscape(ref stateB, 1, rowB.MaxValue);
+                xb = stateB.X; positionB = stateB.Position;
+            }
+            Unsafe.Add(ref outputA, i) = sa + rowA.Offset;
+            Unsafe.Add(ref outputB, i) = sb + rowB.Offset;
         }
         stateA.X = xa;
         stateA.Position = positionA;
@@ -235,15 +235,74 @@ public sealed class RansDecoder : IDisposable
         stateB.Position = positionB;
     }
 
+    /// <summary>
+    /// One symbol. Fast path: the bucket of the 16-bit slot holds a single symbol, so one load gives its start and
+    /// frequency. Otherwise the bucket's first symbol starts a short forward step through the row's CDF.
+    /// </summary>
+    private int DecodeSymbol(ref StreamState state, int stream, int index, CdfTable table)
+    {
+        var tables = new DecodeTables(table, _words);
+        ulong x = state.X;
+        uint slot = (uint)x & (Rans64.ProbabilityScale - 1);
+        int bucket = (index << CdfTable.LookupBits) + (int)(slot >> CdfTable.LookupShift);
+        uint entry = Unsafe.Add(ref tables.Entries, bucket);
+        int s = Unsafe.Add(ref tables.Lookup, bucket);
+        uint start, frequency;
+        if (entry != 0)
+        {
+            start = entry & 0xFFFF;
+            frequency = entry >> 16;
+        }
+        else
+        {
+            ref uint cdf = ref Unsafe.Add(ref tables.Cumulative, index << tables.CumulativeShift);
+            while (Unsafe.Add(ref cdf, s + 1) <= slot)
+                s++;
+            start = Unsafe.Add(ref cdf, s);
+            frequency = Unsafe.Add(ref cdf, s + 1) - start;
+        }
+        x = frequency * (x >> Rans64.ScaleBits) + slot - start;
+        if (x < Rans64.L)
+        {
+            if (state.Position >= state.End)
+                EntropyThrow.Truncated(stream);
+            x = (x << 32) | Unsafe.Add(ref tables.Words, state.Position++);
+        }
+        state.X = x;
+        ref RowInfo row = ref Unsafe.Add(ref tables.Rows, index);
+        return s == row.MaxValue ? DecodeEscape(ref state, stream, row.MaxValue) + row.Offset : s + row.Offset;
+    }
+
+    /// <summary>References to the arrays of one table (and the word buffer), taken once per call.</summary>
+    private readonly ref struct DecodeTables
+    {
+        public readonly ref uint Entries;
+        public readonly ref byte Lookup;
+        public readonly ref uint Cumulative;
+        public readonly ref RowInfo Rows;
+        public readonly ref uint Words;
+        public readonly int CumulativeShift;
+
+        public DecodeTables(CdfTable table, uint[] words)
+        {
+            Entries = ref MemoryMarshal.GetArrayDataReference(table.DecodeEntries);
+            Lookup = ref MemoryMarshal.GetArrayDataReference(table.DecodeLookup);
+            Cumulative = ref MemoryMarshal.GetArrayDataReference(table.Cumulative);
+            Rows = ref MemoryMarshal.GetArrayDataReference(table.Rows);
+            Words = ref MemoryMarshal.GetArrayDataReference(words);
+            CumulativeShift = table.CumulativeShift;
+        }
+    }
+
     /// <summary>The bypass code after an escape symbol: nibble count (a run of 15s plus a remainder), then the raw nibbles.</summary>
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private int DecodeEscape(ref ulong x, ref int position, int end, int stream, int maxValue, int offset)
+    private int DecodeEscape(ref StreamState state, int stream, int maxValue)
     {
-        uint nibble = ReadNibble(ref x, ref position, end, stream);
+        uint nibble = ReadNibble(ref state, stream);
         int nibbles = (int)nibble;
         while (nibble == Rans64.MaxBypassValue)
         {
-            nibble = ReadNibble(ref x, ref position, end, stream);
+            nibble = ReadNibble(ref state, stream);
             nibbles += (int)nibble;
             if (nibbles > MaxBypassNibbles)
                 break;
@@ -253,26 +312,26 @@ public sealed class RansDecoder : IDisposable
 
         ulong raw = 0;
         for (int j = 0; j < nibbles; j++)
-            raw |= (ulong)ReadNibble(ref x, ref position, end, stream) << (j * Rans64.BypassBits);
+            raw |= (ulong)ReadNibble(ref state, stream) << (j * Rans64.BypassBits);
 
         long value = (long)(raw >> 1);
         value = (raw & 1) != 0 ? -value - 1 : value + maxValue;
-        value += offset;
-        if (value > int.MaxValue || value < int.MinValue)
+        // The caller adds the row offset (at most 2^24 in size): keep that sum inside int.
+        if (value > int.MaxValue / 2 || value < int.MinValue / 2)
             EntropyThrow.Corrupt($"an escaped value in sub-stream {stream} is out of range");
         return (int)value;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private uint ReadNibble(ref ulong x, ref int position, int end, int stream)
+    private uint ReadNibble(ref StreamState state, int stream)
     {
-        uint nibble = (uint)x & Rans64.MaxBypassValue;
-        x >>= Rans64.BypassBits;
-        if (x < Rans64.L)
+        uint nibble = (uint)state.X & Rans64.MaxBypassValue;
+        state.X >>= Rans64.BypassBits;
+        if (state.X < Rans64.L)
         {
-            if (position >= end)
+            if (state.Position >= state.End)
                 EntropyThrow.Truncated(stream);
-            x = (x << 32) | _words[position++];
+            state.X = (state.X << 32) | _words[state.Position++];
         }
         return nibble;
     }
