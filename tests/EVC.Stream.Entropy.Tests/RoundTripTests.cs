@@ -146,8 +146,9 @@ public class RoundTripTests
         int[] decoded = RoundTrip(2, ([], [], KitData.GaussianTable));
         Assert.Empty(decoded);
         using var encoder = new RansEncoder();
-        // flag 0x11, one 2-byte size (8), then two sub-streams of just the flushed initial state.
-        Assert.Equal(1 + 2 + 8 + 8, encoder.Flush().Length);
+        // docs/entropy-coding.md: flag 0x11, one 2-byte size (8), then two sub-streams holding only the flushed state L = 2^31.
+        byte[] expected = [0x11, 0x08, 0x00, 0x00, 0x00, 0x00, 0x80, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x80, 0x00, 0x00, 0x00, 0x00];
+        Assert.Equal(expected, encoder.Flush().ToArray());
     }
 
     [Fact]

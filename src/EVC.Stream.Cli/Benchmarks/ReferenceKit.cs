@@ -1,0 +1,26 @@
+namespace EVC.Stream.Cli.Benchmarks;
+
+/// <summary>Finds the official reference kit: <c>--kit</c>, then <c>$EVC_REFERENCE_KIT</c>, then <c>../shared/reference/evc-official</c> above the working or program directory.</summary>
+internal static class ReferenceKit
+{
+    public const string RelativePath = "shared/reference/evc-official";
+
+    public static string? Find(string? explicitPath)
+    {
+        if (!string.IsNullOrEmpty(explicitPath))
+            return Directory.Exists(explicitPath) ? Path.GetFullPath(explicitPath) : throw new DirectoryNotFoundException($"reference kit not found: {explicitPath}");
+        string? configured = Environment.GetEnvironmentVariable("EVC_REFERENCE_KIT");
+        if (!string.IsNullOrEmpty(configured) && Directory.Exists(configured))
+            return Path.GetFullPath(configured);
+        foreach (string start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
+        {
+            for (DirectoryInfo? dir = new(start); dir is not null; dir = dir.Parent)
+            {
+                string candidate = Path.Combine(dir.FullName, RelativePath);
+                if (Directory.Exists(candidate))
+                    return candidate;
+            }
+        }
+        return null;
+    }
+}

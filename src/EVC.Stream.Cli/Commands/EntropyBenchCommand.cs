@@ -1,0 +1,138 @@
+using System.ComponentModel;
+using System.Text.Json;
+using EVC.Stream.Cli.Benchmarks;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace EVC.Stream.Cli.Commands;
+
+/// <summary><c>evcstream bench entropy</c>.</summary>
+internal sealed class EntropyBenchCommand : Command<EntropyBenchCommand.Settings>
+{
+    private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--json")]
+        [Description("Print the results as JSON on stdout instead of a table.")]
+        public bool Json { get; init; }
+
+        [CommandOption("--repeat <N>")]
+        [Description("Timed repetitions per measurement; medians are reported. Default 15.")]
+        public int Repeat { get; init; } = 15;
+
+        [CommandOption("--size <WxH>")]
+        [Description("Frame size of the latent (multiples of 64). Default 1920x1088 (1080p padded).")]
+        public string Size { get; init; } = "1920x1088";
+
+        [CommandOption("--threads <N>")]
+        [Description("Threads for the parallel measurement (independent frames). Default: all cores.")]
+        public int Threads { get; init; } = Environment.ProcessorCount;
+
+        [CommandOption("--kit <DIR>")]
+        [Description("The official reference kit (default: ../shared/reference/evc-official, or $EVC_REFERENCE_KIT).")]
+        public string? Kit { get; init; }
+
+        [CommandOption("--official <FILE>")]
+        [Description("JSON with the official C++ coder's figures from a side-by-side run: {\"low-rate\": {\"encode_msym_per_second\": .., \"decode_msym_per_second\": ..}, ...}.")]
+        public string? Official { get; init; }
+
+        public (int Width, int Height) ParseSize()
+        {
+            string[] parts = Size.Split('x', 'X');
+            if (parts.Length != 2 || !int.TryParse(parts[0], out int w) || !int.TryParse(parts[1], out int h) || w <= 0 || h <= 0 || w % 64 != 0 || h % 64 != 0)
+                throw new ArgumentException($"--size must be WxH with multiples of 64 (got '{Size}')");
+            return (w, h);
+        }
+
+        public override ValidationResult Validate()
+        {
+            if (Repeat < 1)
+                return ValidationResult.Error("--repeat must be at least 1");
+            if (Threads < 1)
+                return ValidationResult.Error("--threads must be at least 1");
+            return ValidationResult.Success();
+        }
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        (int width, int height) = settings.ParseSize();
+        string? kit = ReferenceKit.Find(settings.Kit);
+        Dictionary<string, OfficialFigures>? official = settings.Official is null ? null : LoadOfficial(settings.Official);
+
+        var profiles = new List<(string Profile, FrameLatent Latent)>();
+        if (kit is not null)
+        {
+            profiles.Add(("low-rate", FrameLatent.FromKitCase(kit, "ss_kodim01_r1", width, height)));
+            profiles.Add(("high-rate", FrameLatent.FromKitCase(kit, "ss_kodim15_r3", width, height)));
+        }
+        else
+        {
+            profiles.Add(("synthetic", FrameLatent.Synthetic(width, height, seed: 1)));
+        }
+
+        var results = new List<EntropyProfileResult>();
+        foreach ((string profile, FrameLatent latent) in profiles)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            OfficialFigures? figures = official is not null
+                ? official.GetValueOrDefault(profile)
+                : EntropyBenchmark.MeasuredOfficial(profile);
+            Action<string>? progress = settings.Json ? null : message => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(message)}…[/]");
+            results.Add(EntropyBenchmark.Run(profile, latent, settings.Repeat, settings.Threads, figures, progress));
+        }
+
+        if (settings.Json)
+        {
+            Console.Out.WriteLine(JsonSerializer.Serialize(new
+            {
+                benchmark = "entropy",
+                frame = $"{width}x{height}",
+                machine = new { cores = Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription, runtime = Environment.Version.ToString() },
+                profiles = results,
+            }, s_json));
+            return 0;
+        }
+
+        Render(results, width, height);
+        return 0;
+    }
+
+    private static void Render(List<EntropyProfileResult> results, int width, int height)
+    {
+        foreach (EntropyProfileResult r in results)
+        {
+            var table = new Table().Title($"[bold]rANS entropy coding, {width}x{height} frame latent — {r.Profile}[/]")
+                .AddColumn("coder").AddColumn(new TableColumn("encode Msym/s").RightAligned()).AddColumn(new TableColumn("decode Msym/s").RightAligned())
+                .AddColumn(new TableColumn("encode ms").RightAligned()).AddColumn(new TableColumn("decode ms").RightAligned());
+            table.AddRow("EVC.Stream, 1 thread", F(r.Ours.EncodeMsymPerSecond), F(r.Ours.DecodeMsymPerSecond), F(r.Ours.EncodeMs), F(r.Ours.DecodeMs));
+            table.AddRow($"EVC.Stream, {r.ParallelThreads} threads (independent frames)", F(r.ParallelEncodeMsymPerSecond), F(r.ParallelDecodeMsymPerSecond), "", "");
+            table.AddRow("official algorithm, C# port, 1 thread", F(r.ReferencePort.EncodeMsymPerSecond), F(r.ReferencePort.DecodeMsymPerSecond), F(r.ReferencePort.EncodeMs), F(r.ReferencePort.DecodeMs));
+            if (r.Official is not null)
+                table.AddRow("official C++ coder, 1 thread", F(r.Official.EncodeMsymPerSecond), F(r.Official.DecodeMsymPerSecond), "", "");
+            AnsiConsole.Write(table);
+            AnsiConsole.MarkupLine($"  latent: {Markup.Escape(r.Latent)}; {r.Symbols:N0} symbols, {r.PayloadBytes:N0} bytes ({r.BitsPerSymbol:F3} bit/symbol); payload equals the official algorithm's: {(r.PayloadEqualsReferencePort ? "[green]yes[/]" : "[red]NO[/]")}");
+            AnsiConsole.MarkupLine($"  speed-up vs the official algorithm (C# port, same run): encode [bold]{r.EncodeRatioVsReferencePort:F2}x[/], decode [bold]{r.DecodeRatioVsReferencePort:F2}x[/]");
+            if (r.Official is not null)
+                AnsiConsole.MarkupLine($"  speed-up vs the official C++ coder: encode [bold]{r.EncodeRatioVsOfficial:F2}x[/], decode [bold]{r.DecodeRatioVsOfficial:F2}x[/] (target ≥ 2x; official figures: {Markup.Escape(r.Official.Source)})");
+            AnsiConsole.WriteLine();
+        }
+    }
+
+    private static string F(double value) => value.ToString("F1", System.Globalization.CultureInfo.InvariantCulture);
+
+    private static Dictionary<string, OfficialFigures> LoadOfficial(string path)
+    {
+        using JsonDocument json = JsonDocument.Parse(File.ReadAllText(path));
+        var figures = new Dictionary<string, OfficialFigures>(StringComparer.Ordinal);
+        foreach (JsonProperty profile in json.RootElement.EnumerateObject())
+        {
+            figures[profile.Name] = new OfficialFigures(
+                profile.Value.GetProperty("encode_msym_per_second").GetDouble(),
+                profile.Value.GetProperty("decode_msym_per_second").GetDouble(),
+                $"side-by-side run, {Path.GetFileName(path)}");
+        }
+        return figures;
+    }
+}
