@@ -1,0 +1,29 @@
+using System.Collections;
+using TorchSharp;
+using TorchSharp.PyBridge;
+using static TorchSharp.torch;
+
+namespace EVC.Stream.Model.Checkpoints;
+
+/// <summary>
+/// Reads an official PyTorch checkpoint (<c>.pth.tar</c>/<c>.pth</c>, zip pickle) into a name → tensor dictionary with
+/// TorchSharp.PyBridge. The caller owns (and disposes) the tensors.
+/// </summary>
+public static class OfficialCheckpoint
+{
+    /// <summary>Loads every tensor of the checkpoint's state dict.</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    public static Dictionary<string, Tensor> LoadStateDict(string path)
+    {
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"checkpoint not found: {path}", path);
+        Hashtable table = PyTorchUnpickler.UnpickleStateDict(path);
+        var result = new Dictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach (DictionaryEntry entry in table)
+        {
+            if (entry.Key is string name && entry.Value is Tensor tensor)
+                result[name] = tensor;
+        }
+        return result;
+    }
+}

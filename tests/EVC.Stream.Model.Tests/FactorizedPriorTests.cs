@@ -1,0 +1,53 @@
+using EVC.Stream.Entropy;
+using EVC.Stream.Model.Checkpoints;
+using EVC.Stream.Model.EntropyModels;
+using EVC.Stream.Safetensors;
+using static TorchSharp.torch;
+
+namespace EVC.Stream.Model.Tests;
+
+/// <summary>The z table built from the official checkpoint's weights equals the table the official code built.</summary>
+public class FactorizedPriorTests
+{
+    private static string Kit()
+    {
+        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "EVC.Stream.sln")))
+                return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "reference", "evc-official"));
+        }
+        throw new DirectoryNotFoundException("repository root not found");
+    }
+
+    [Fact]
+    public void The_z_table_from_the_checkpoint_equals_the_official_table()
+    {
+        Dictionary<string, Tensor> stateDict = OfficialCheckpoint.LoadStateDict(Path.Combine(Kit(), "checkpoints", "EVC_SS.pth.tar"));
+        try
+        {
+            Assert.Equal(229, stateDict.Count);
+            CdfTable ours = FactorizedPrior.BuildTable(new BitEstimatorParameters(stateDict));
+
+            var official = SafetensorsFile.Load(Path.Combine(Kit(), "checkpoints", "EVC_SS_cdf_tables.safetensors"));
+            int width = (int)official.GetEntry("z_cdf").Shape[1];
+            Assert.Equal(official.GetInt32("z_cdf_length"), Enumerable.Range(0, ours.RowCount).Select(ours.GetCdfLength));
+            Assert.Equal(official.GetInt32("z_offset"), Enumerable.Range(0, ours.RowCount).Select(ours.GetOffset));
+            var padded = new int[ours.RowCount * width];
+            ours.CopyTo(padded, width);
+            Assert.Equal(official.GetInt32("z_cdf"), padded);
+        }
+        finally
+        {
+            foreach (Tensor tensor in stateDict.Values)
+                tensor.Dispose();
+        }
+    }
+
+    [Fact]
+    public void A_checkpoint_without_the_prior_names_the_missing_parameter()
+    {
+        var empty = new Dictionary<string, Tensor>();
+        var error = Assert.Throws<KeyNotFoundException>(() => FactorizedPrior.BuildTable(new BitEstimatorParameters(empty)));
+        Assert.Contains("bit_estimator_z.f1.h", error.Message);
+    }
+}
