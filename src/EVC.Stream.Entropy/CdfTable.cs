@@ -12,9 +12,12 @@ namespace EVC.Stream.Entropy;
 public sealed class CdfTable
 {
     /// <summary>Decoding looks up the top <see cref="LookupBits"/> bits of the 16-bit slot, then steps at most a few symbols.</summary>
-    internal const int LookupBits = 10;
+    internal const int LookupBits = 8;
     internal const int LookupShift = Rans64.ScaleBits - LookupBits;
     internal const int LookupSize = 1 << LookupBits;
+
+    /// <summary>Marks, in <see cref="DecodeValues"/>, a bucket whose symbol is the escape symbol or whose value does not fit 16 bits.</summary>
+    internal const short EscapeValue = short.MinValue;
 
     /// <summary>Most symbols one row may have (the lookup stores a symbol in a byte).</summary>
     public const int MaxSymbolsPerRow = 256;
@@ -25,7 +28,8 @@ public sealed class CdfTable
     internal readonly RowInfo[] Rows;
     internal readonly RansEncSymbol[] EncodeSymbols; // rows * Stride
     internal readonly byte[] DecodeLookup;        // rows * LookupSize: first symbol of each bucket
-    internal readonly uint[] DecodeEntries;       // rows * LookupSize: start | frequency << 16 of a bucket's only symbol, 0 if it holds several
+    internal readonly uint[] DecodeEntries;       // rows * LookupSize: start | frequency << 16 of a bucket's only symbol; 0 when the bucket needs the general path
+    internal readonly short[] DecodeValues;       // rows * LookupSize: the decoded value (symbol + offset) of a bucket's only symbol, EscapeValue for the escape symbol
     internal readonly uint[] Cumulative;          // rows << CumulativeShift: the CDF as uint, padded with 65536
     internal readonly int CumulativeShift;
 
@@ -67,6 +71,7 @@ public sealed class CdfTable
         EncodeSymbols = new RansEncSymbol[rows * stride];
         DecodeLookup = new byte[rows * LookupSize];
         DecodeEntries = new uint[rows * LookupSize];
+        DecodeValues = new short[rows * LookupSize];
         // A power-of-two row pitch turns the row address into a shift in the decoding loop.
         CumulativeShift = 1;
         while ((1 << CumulativeShift) < stride + 1)
@@ -100,6 +105,7 @@ public sealed class CdfTable
             // A bucket that lies inside one symbol's interval decodes with a single load of its entry.
             Span<byte> lookup = DecodeLookup.AsSpan(r * LookupSize, LookupSize);
             Span<uint> entries = DecodeEntries.AsSpan(r * LookupSize, LookupSize);
+            Span<short> values = DecodeValues.AsSpan(r * LookupSize, LookupSize);
             int symbol = 0;
             for (int k = 0; k < LookupSize; k++)
             {
@@ -108,7 +114,11 @@ public sealed class CdfTable
                     symbol++;
                 lookup[k] = (byte)symbol;
                 bool single = source[symbol + 1] >= slot + (1 << LookupShift);
-                entries[k] = single ? (uint)source[symbol] | ((uint)(source[symbol + 1] - source[symbol]) << 16) : 0;
+                int value = symbol + offsets[r];
+                // Buckets shared by several symbols, the escape symbol, and values too large for 16 bits take the general path (entry 0).
+                bool fast = single && symbol != length - 2 && value > short.MinValue && value <= short.MaxValue;
+                entries[k] = fast ? (uint)source[symbol] | ((uint)(source[symbol + 1] - source[symbol]) << 16) : 0;
+                values[k] = fast ? (short)value : EscapeValue;
             }
         }
     }

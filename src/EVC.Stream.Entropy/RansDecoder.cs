@@ -96,10 +96,16 @@ public sealed class RansDecoder : IDisposable
 
         int parts = _subStreams;
         int perStream = indexes.Length / parts;
+        // One vectorised pass validates every index, so the decoding loops need no per-symbol check.
+        if (table.RowCount <= byte.MaxValue)
+        {
+            int bad = indexes.IndexOfAnyInRange((byte)table.RowCount, byte.MaxValue);
+            if (bad >= 0)
+                EntropyThrow.IndexOutOfTable(indexes[bad], table.RowCount);
+        }
         if (parts == 2 && indexes.Length == 2 * perStream)
         {
-            DecodeInterleaved(ref _states[0], ref _states[1], indexes.Slice(0, perStream), indexes.Slice(perStream, perStream),
-                table, symbols.Slice(0, perStream), symbols.Slice(perStream, perStream));
+            DecodeInterleaved(ref _states[0], ref _states[1], indexes, table, symbols);
             return;
         }
         for (int p = 0; p < parts; p++)
@@ -139,13 +145,10 @@ public sealed class RansDecoder : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void DecodeRange(ref StreamState state, int stream, ReadOnlySpan<byte> indexes, CdfTable table, Span<int> symbols)
     {
-        uint rows = (uint)table.RowCount;
         ref int output = ref MemoryMarshal.GetReference(symbols);
         for (int i = 0; i < indexes.Length; i++)
         {
             int index = indexes[i];
-            if ((uint)index >= rows)
-                EntropyThrow.IndexOutOfTable(index, (int)rows);
             Unsafe.Add(ref output, i) = DecodeSymbol(ref state, stream, index, table);
         }
     }
@@ -154,85 +157,80 @@ public sealed class RansDecoder : IDisposable
     /// Two sub-streams at once: the steps of <see cref="DecodeSymbol"/> written out for both, so the two independent
     /// dependency chains overlap and every state stays in a register.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void DecodeInterleaved(ref StreamState stateA, ref StreamState stateB,
-        ReadOnlySpan<byte> indexesA, ReadOnlySpan<byte> indexesB, CdfTable table, Span<int> symbolsA, Span<int> symbolsB)
+    private void DecodeInterleaved(ref StreamState stateA, ref StreamState stateB, ReadOnlySpan<byte> indexes, CdfTable table, Span<int> symbols)
     {
-        ulong xa = stateA.X, xb = stateB.X;
-        int positionA = stateA.Position, positionB = stateB.Position;
-        int endA = stateA.End, endB = stateB.End;
-        uint rows = (uint)table.RowCount;
-        ref uint entries = ref MemoryMarshal.GetArrayDataReference(table.DecodeEntries);
-        ref byte lookup = ref MemoryMarshal.GetArrayDataReference(table.DecodeLookup);
-        ref RowInfo firstRow = ref MemoryMarshal.GetArrayDataReference(table.Rows);
-        ref uint words = ref MemoryMarshal.GetArrayDataReference(_words);
-        ref byte firstIndexA = ref MemoryMarshal.GetReference(indexesA);
-        ref byte firstIndexB = ref MemoryMarshal.GetReference(indexesB);
-        ref int outputA = ref MemoryMarshal.GetReference(symbolsA);
-        ref int outputB = ref MemoryMarshal.GetReference(symbolsB);
-        const uint SlotMask = Rans64.ProbabilityScale - 1;
-        int count = indexesA.Length;
-        for (int i = 0; i < count; i++)
+        // Sub-stream A decodes the first half of the call, B the second: symbol i of A pairs with symbol i + half of B.
+        int half = indexes.Length / 2;
+        int i = 0;
+        while (true)
         {
-            int indexA = Unsafe.Add(ref firstIndexA, i);
-            int indexB = Unsafe.Add(ref firstIndexB, i);
-            if ((uint)(indexA | indexB) >= rows && Math.Max(indexA, indexB) >= rows)
-                EntropyThrow.IndexOutOfTable(Math.Max(indexA, indexB), (int)rows);
-            uint slotA = (uint)xa & SlotMask;
-            uint slotB = (uint)xb & SlotMask;
-            int bucketA = (indexA << CdfTable.LookupBits) + (int)(slotA >> CdfTable.LookupShift);
-            int bucketB = (indexB << CdfTable.LookupBits) + (int)(slotB >> CdfTable.LookupShift);
-            uint entryA = Unsafe.Add(ref entries, bucketA);
-            uint entryB = Unsafe.Add(ref entries, bucketB);
-            if ((entryA == 0) | (entryB == 0))
+            unsafe
             {
-                // A bucket shared by several symbols: take the general path for this pair, through the state structs
-                // (passing the locals by reference would pin them to memory for the whole loop).
-                stateA.X = xa; stateA.Position = positionA;
-                stateB.X = xb; stateB.Position = positionB;
-                Unsafe.Add(ref outputA, i) = DecodeSymbol(ref stateA, 0, indexA, table);
-                Unsafe.Add(ref outputB, i) = DecodeSymbol(ref stateB, 1, indexB, table);
-                xa = stateA.X; positionA = stateA.Position;
-                xb = stateB.X; positionB = stateB.Position;
-                continue;
+                fixed (uint* entries = table.DecodeEntries)
+                fixed (short* values = table.DecodeValues)
+                fixed (uint* words = _words)
+                fixed (byte* index = indexes)
+                fixed (int* output = symbols)
+                {
+                    i = DecodeFastPairs(ref stateA, ref stateB, entries, values, words, index, output, i, half);
+                }
             }
-            xa = (entryA >> 16) * (xa >> Rans64.ScaleBits) + slotA - (entryA & 0xFFFF);
-            xb = (entryB >> 16) * (xb >> Rans64.ScaleBits) + slotB - (entryB & 0xFFFF);
+            if (i >= half)
+                return;
+            // A pair that needs the general path: a bucket shared by several symbols, an escape, or a value wider than 16 bits.
+            symbols[i] = DecodeSymbol(ref stateA, 0, indexes[i], table);
+            symbols[i + half] = DecodeSymbol(ref stateB, 1, indexes[i + half], table);
+            i++;
+        }
+    }
+
+    /// <summary>
+    /// The hot loop over pairs: no calls (only throws) and few live values, so both states stay in registers.
+    /// Returns the first pair it could not decode on the fast path (entry 0), or <paramref name="half"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe int DecodeFastPairs(ref StreamState stateA, ref StreamState stateB,
+        uint* entries, short* values, uint* words, byte* index, int* output, int start, int half)
+    {
+        const uint SlotMask = Rans64.ProbabilityScale - 1;
+        ulong xa = stateA.X, xb = stateB.X;
+        uint* positionA = words + stateA.Position;
+        uint* positionB = words + stateB.Position;
+        uint* endA = words + stateA.End;
+        uint* endB = words + stateB.End;
+        byte* indexB = index + half;
+        int* outputB = output + half;
+        int i = start;
+        for (; i < half; i++)
+        {
+            uint bucketA = ((uint)index[i] << CdfTable.LookupBits) + (((uint)xa & SlotMask) >> CdfTable.LookupShift);
+            uint bucketB = ((uint)indexB[i] << CdfTable.LookupBits) + (((uint)xb & SlotMask) >> CdfTable.LookupShift);
+            uint entryA = entries[bucketA];
+            uint entryB = entries[bucketB];
+            if ((entryA == 0) | (entryB == 0))
+                break;
+            xa = (entryA >> 16) * (xa >> Rans64.ScaleBits) + ((uint)xa & SlotMask) - (entryA & 0xFFFF);
+            xb = (entryB >> 16) * (xb >> Rans64.ScaleBits) + ((uint)xb & SlotMask) - (entryB & 0xFFFF);
             if (xa < Rans64.L)
             {
                 if (positionA >= endA)
                     EntropyThrow.Truncated(0);
-                xa = (xa << 32) | Unsafe.Add(ref words, positionA++);
+                xa = (xa << 32) | *positionA++;
             }
             if (xb < Rans64.L)
             {
                 if (positionB >= endB)
                     EntropyThrow.Truncated(1);
-                xb = (xb << 32) | Unsafe.Add(ref words, positionB++);
+                xb = (xb << 32) | *positionB++;
             }
-            int sa = Unsafe.Add(ref lookup, bucketA);
-            int sb = Unsafe.Add(ref lookup, bucketB);
-            ref RowInfo rowA = ref Unsafe.Add(ref firstRow, indexA);
-            ref RowInfo rowB = ref Unsafe.Add(ref firstRow, indexB);
-            if (sa == rowA.MaxValue)
-            {
-                stateA.X = xa; stateA.Position = positionA;
-                sa = DecodeEscape(ref stateA, 0, rowA.MaxValue);
-                xa = stateA.X; positionA = stateA.Position;
-            }
-            if (sb == rowB.MaxValue)
-            {
-                stateB.X = xb; stateB.Position = positionB;
-                sb = DecodeEscape(ref stateB, 1, rowB.MaxValue);
-                xb = stateB.X; positionB = stateB.Position;
-            }
-            Unsafe.Add(ref outputA, i) = sa + rowA.Offset;
-            Unsafe.Add(ref outputB, i) = sb + rowB.Offset;
+            output[i] = values[bucketA];
+            outputB[i] = values[bucketB];
         }
         stateA.X = xa;
-        stateA.Position = positionA;
+        stateA.Position = (int)(positionA - words);
         stateB.X = xb;
-        stateB.Position = positionB;
+        stateB.Position = (int)(positionB - words);
+        return i;
     }
 
     /// <summary>

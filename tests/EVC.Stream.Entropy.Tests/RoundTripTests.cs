@@ -120,6 +120,18 @@ public class RoundTripTests
         Assert.Throws<EntropyCodingException>(() => encoder.Encode([0, 0], [0, 200], KitData.ZTable));
     }
 
+    [Fact]
+    public void Decoding_with_an_index_outside_the_table_is_rejected_with_our_exception()
+    {
+        using var encoder = new RansEncoder();
+        encoder.Encode([0, 0, 0, 0], [0, 1, 2, 3], KitData.ZTable);
+        byte[] payload = encoder.Flush().ToArray();
+        using var decoder = new RansDecoder();
+        decoder.SetStream(payload);
+        var error = Assert.Throws<EntropyCodingException>(() => decoder.Decode([0, 1, 2, 192], KitData.ZTable, new int[4]));
+        Assert.Contains("192", error.Message);
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(255)]
