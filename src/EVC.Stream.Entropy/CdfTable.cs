@@ -161,9 +161,6 @@ public sealed class CdfTable
         for (int r = 0; r < RowCount; r++)
             GetCdf(r).CopyTo(cdfs.Slice(r * rowWidth));
     }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal ref RowInfo Row(int index) => ref MemoryMarshal.GetArrayDataReference(Rows).Add(index);
 }
 
 /// <summary>Per-row constants the coding loops need.</summary>
@@ -176,10 +173,4 @@ internal readonly struct RowInfo(int offset, int maxValue, int symbolBase)
     public readonly int MaxValue = maxValue;
     /// <summary>Index of the row's symbol 0 in <see cref="CdfTable.EncodeSymbols"/>.</summary>
     public readonly int SymbolBase = symbolBase;
-}
-
-internal static class RefExtensions
-{
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static ref T Add<T>(ref this T source, int offset) where T : struct => ref Unsafe.Add(ref source, offset);
 }

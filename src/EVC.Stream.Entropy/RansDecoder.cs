@@ -12,7 +12,7 @@ namespace EVC.Stream.Entropy;
 /// <remarks>
 /// Corrupt or truncated input never hangs or reads out of bounds: work per symbol is bounded, running out of words
 /// throws <see cref="EntropyCodingException"/>, and <see cref="Finish"/> checks that every sub-stream ended exactly
-/// where a valid stream ends. Symbols are found with a 1024-entry lookup per row plus a short forward step, never a
+/// where a valid stream ends. Symbols are found with a 256-bucket lookup per row plus a short forward step, never a
 /// linear scan of the CDF; two sub-streams are decoded interleaved so their dependency chains overlap.
 /// Reuse one decoder per thread: its word buffer is pooled and decoding allocates nothing.
 /// </remarks>

@@ -33,6 +33,10 @@ internal sealed class EntropyBenchCommand : Command<EntropyBenchCommand.Settings
         [Description("The official reference kit (default: ../shared/reference/evc-official, or $EVC_REFERENCE_KIT).")]
         public string? Kit { get; init; }
 
+        [CommandOption("--save-payloads <DIR>")]
+        [Description("Also write each profile's coded payload to DIR/<case>_<W>x<H>.stream, for a byte-for-byte comparison with the official coder.")]
+        public string? SavePayloads { get; init; }
+
         [CommandOption("--official <FILE>")]
         [Description("JSON with the official C++ coder's figures from a side-by-side run: {\"low-rate\": {\"encode_msym_per_second\": .., \"decode_msym_per_second\": ..}, ...}.")]
         public string? Official { get; init; }
@@ -81,6 +85,8 @@ internal sealed class EntropyBenchCommand : Command<EntropyBenchCommand.Settings
                 : EntropyBenchmark.MeasuredOfficial(profile);
             Action<string>? progress = settings.Json ? null : message => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(message)}…[/]");
             results.Add(EntropyBenchmark.Run(profile, latent, settings.Repeat, settings.Threads, figures, progress));
+            if (settings.SavePayloads is not null)
+                SavePayload(settings.SavePayloads, latent);
         }
 
         if (settings.Json)
@@ -118,6 +124,14 @@ internal sealed class EntropyBenchCommand : Command<EntropyBenchCommand.Settings
                 AnsiConsole.MarkupLine($"  speed-up vs the official C++ coder: encode [bold]{r.EncodeRatioVsOfficial:F2}x[/], decode [bold]{r.DecodeRatioVsOfficial:F2}x[/] (target ≥ 2x; official figures: {Markup.Escape(r.Official.Source)})");
             AnsiConsole.WriteLine();
         }
+    }
+
+    private static void SavePayload(string directory, FrameLatent latent)
+    {
+        Directory.CreateDirectory(directory);
+        using var encoder = new Entropy.RansEncoder();
+        latent.EncodeInto(encoder);
+        File.WriteAllBytes(Path.Combine(directory, $"{latent.Name}_{latent.Width}x{latent.Height}.stream"), encoder.Flush().ToArray());
     }
 
     private static string F(double value) => value.ToString("F1", System.Globalization.CultureInfo.InvariantCulture);
