@@ -168,31 +168,49 @@ public sealed class RansDecoder : IDisposable
             {
                 fixed (uint* entries = table.DecodeEntries)
                 fixed (short* values = table.DecodeValues)
+                fixed (byte* lookup = table.DecodeLookup)
+                fixed (uint* cumulative = table.Cumulative)
+                fixed (RowInfo* rows = table.Rows)
                 fixed (uint* words = _words)
                 fixed (byte* index = indexes)
                 fixed (int* output = symbols)
                 {
-                    i = DecodeFastPairs(ref stateA, ref stateB, entries, values, words, index, output, i, half);
+                    var tables = new FastTables(entries, values, lookup, cumulative, rows, table.CumulativeShift);
+                    i = DecodeFastPairs(ref stateA, ref stateB, in tables, words, index, output, i, half);
                 }
             }
             if (i >= half)
                 return;
-            // A pair that needs the general path: a bucket shared by several symbols, an escape, or a value wider than 16 bits.
+            // A pair that needs the general path: an escape, or a value wider than 16 bits.
             symbols[i] = DecodeSymbol(ref stateA, 0, indexes[i], table);
             symbols[i + half] = DecodeSymbol(ref stateB, 1, indexes[i + half], table);
             i++;
         }
     }
 
+    /// <summary>Pinned table arrays for <see cref="DecodeFastPairs"/>.</summary>
+    private readonly unsafe struct FastTables(uint* entries, short* values, byte* lookup, uint* cumulative, RowInfo* rows, int cumulativeShift)
+    {
+        public readonly uint* Entries = entries;
+        public readonly short* Values = values;
+        public readonly byte* Lookup = lookup;
+        public readonly uint* Cumulative = cumulative;
+        public readonly RowInfo* Rows = rows;
+        public readonly int CumulativeShift = cumulativeShift;
+    }
+
     /// <summary>
     /// The hot loop over pairs: no calls (only throws) and few live values, so both states stay in registers.
-    /// Returns the first pair it could not decode on the fast path (entry 0), or <paramref name="half"/>.
+    /// A bucket shared by several symbols is resolved in place with a short forward step through the row's CDF.
+    /// Returns the first pair it cannot finish here (an escape or a value wider than 16 bits), or <paramref name="half"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe int DecodeFastPairs(ref StreamState stateA, ref StreamState stateB,
-        uint* entries, short* values, uint* words, byte* index, int* output, int start, int half)
+    private static unsafe int DecodeFastPairs(ref StreamState stateA, ref StreamState stateB, in FastTables tables,
+        uint* words, byte* index, int* output, int start, int half)
     {
         const uint SlotMask = Rans64.ProbabilityScale - 1;
+        uint* entries = tables.Entries;
+        short* values = tables.Values;
         ulong xa = stateA.X, xb = stateB.X;
         uint* positionA = words + stateA.Position;
         uint* positionB = words + stateB.Position;
@@ -207,8 +225,24 @@ public sealed class RansDecoder : IDisposable
             uint bucketB = ((uint)indexB[i] << CdfTable.LookupBits) + (((uint)xb & SlotMask) >> CdfTable.LookupShift);
             uint entryA = entries[bucketA];
             uint entryB = entries[bucketB];
-            if ((entryA == 0) | (entryB == 0))
-                break;
+            int valueA = values[bucketA];
+            int valueB = values[bucketB];
+            if (entryA == 0)
+            {
+                ulong resolved = ResolveBucket(in tables, index[i], (uint)xa & SlotMask, bucketA);
+                if (resolved == 0)
+                    break;
+                entryA = (uint)resolved;
+                valueA = (int)(resolved >> 32);
+            }
+            if (entryB == 0)
+            {
+                ulong resolved = ResolveBucket(in tables, indexB[i], (uint)xb & SlotMask, bucketB);
+                if (resolved == 0)
+                    break;
+                entryB = (uint)resolved;
+                valueB = (int)(resolved >> 32);
+            }
             xa = (entryA >> 16) * (xa >> Rans64.ScaleBits) + ((uint)xa & SlotMask) - (entryA & 0xFFFF);
             xb = (entryB >> 16) * (xb >> Rans64.ScaleBits) + ((uint)xb & SlotMask) - (entryB & 0xFFFF);
             if (xa < Rans64.L)
@@ -223,14 +257,32 @@ public sealed class RansDecoder : IDisposable
                     EntropyThrow.Truncated(1);
                 xb = (xb << 32) | *positionB++;
             }
-            output[i] = values[bucketA];
-            outputB[i] = values[bucketB];
+            output[i] = valueA;
+            outputB[i] = valueB;
         }
         stateA.X = xa;
         stateA.Position = (int)(positionA - words);
         stateB.X = xb;
         stateB.Position = (int)(positionB - words);
         return i;
+    }
+
+    /// <summary>
+    /// The symbol of a slot in a bucket shared by several symbols: <c>start | freq &lt;&lt; 16</c> in the low half and the
+    /// value in the high half, or 0 when it needs the general path (the escape symbol, or a value wider than 16 bits).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe ulong ResolveBucket(in FastTables tables, int index, uint slot, uint bucket)
+    {
+        uint* cdf = tables.Cumulative + ((nint)index << tables.CumulativeShift);
+        int s = tables.Lookup[bucket];
+        while (cdf[s + 1] <= slot)
+            s++;
+        RowInfo* row = tables.Rows + index;
+        int candidate = s + row->Offset;
+        if (s == row->MaxValue || candidate <= short.MinValue || candidate > short.MaxValue)
+            return 0;
+        return (cdf[s] | ((cdf[s + 1] - cdf[s]) << 16)) | ((ulong)(uint)candidate << 32);
     }
 
     /// <summary>
