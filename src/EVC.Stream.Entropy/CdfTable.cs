@@ -19,6 +19,9 @@ public sealed class CdfTable
     /// <summary>Marks, in <see cref="DecodeValues"/>, a bucket whose symbol is the escape symbol or whose value does not fit 16 bits.</summary>
     internal const short EscapeValue = short.MinValue;
 
+    /// <summary>A row's most probable symbol gets the state-independent test when it holds at least this share of 2^16.</summary>
+    internal const int MostProbableThreshold = 45000;
+
     /// <summary>Most symbols one row may have (the lookup stores a symbol in a byte).</summary>
     public const int MaxSymbolsPerRow = 256;
 
@@ -31,6 +34,8 @@ public sealed class CdfTable
     internal readonly uint[] DecodeEntries;       // rows * LookupSize: start | frequency << 16 of a bucket's only symbol; 0 when the bucket needs the general path
     internal readonly short[] DecodeValues;       // rows * LookupSize: the decoded value (symbol + offset) of a bucket's only symbol, EscapeValue for the escape symbol
     internal readonly uint[] Cumulative;          // rows << CumulativeShift: the CDF as uint, padded with 65536
+    internal readonly ulong[] MostProbable;       // rows: start | frequency << 16 | value << 32 of a dominant symbol (frequency 0 when none dominates)
+    internal readonly int MostProbableRows;       // rows 0 .. MostProbableRows-1 all have a dominant symbol (Gaussian: the small scales)
     internal readonly int CumulativeShift;
 
     /// <summary>Number of distributions (CDF rows).</summary>
@@ -72,6 +77,7 @@ public sealed class CdfTable
         DecodeLookup = new byte[rows * LookupSize];
         DecodeEntries = new uint[rows * LookupSize];
         DecodeValues = new short[rows * LookupSize];
+        MostProbable = new ulong[rows];
         // A power-of-two row pitch turns the row address into a shift in the decoding loop.
         CumulativeShift = 1;
         while ((1 << CumulativeShift) < stride + 1)
@@ -102,6 +108,19 @@ public sealed class CdfTable
                 EncodeSymbols[r * stride + s] = new RansEncSymbol((uint)source[s], (uint)(source[s + 1] - source[s]));
 
             // lookup[k] = the symbol whose interval holds slot k << LookupShift; decoding steps forward from there.
+            // A symbol holding most of the row is tested first: its interval depends only on the row, not on the state,
+            // so the test costs no load on the decoder's dependency chain.
+            int best = 0;
+            for (int i = 1; i < length - 2; i++)
+            {
+                if (source[i + 1] - source[i] > source[best + 1] - source[best])
+                    best = i;
+            }
+            int bestFrequency = source[best + 1] - source[best];
+            int bestValue = best + offsets[r];
+            if (bestFrequency >= MostProbableThreshold && bestValue > short.MinValue && bestValue <= short.MaxValue)
+                MostProbable[r] = (uint)source[best] | ((uint)bestFrequency << 16) | ((ulong)(uint)bestValue << 32);
+
             // A bucket that lies inside one symbol's interval decodes with a single load of its entry.
             Span<byte> lookup = DecodeLookup.AsSpan(r * LookupSize, LookupSize);
             Span<uint> entries = DecodeEntries.AsSpan(r * LookupSize, LookupSize);
@@ -121,6 +140,11 @@ public sealed class CdfTable
                 values[k] = fast ? (short)value : EscapeValue;
             }
         }
+
+        // The decoder tests the dominant symbol first only for a leading run of rows, so that the choice is one
+        // well-predicted comparison of the index (small Gaussian scales first) rather than a load per symbol.
+        while (MostProbableRows < rows && MostProbable[MostProbableRows] != 0)
+            MostProbableRows++;
     }
 
     /// <summary>

@@ -86,6 +86,7 @@ public sealed class RansDecoder : IDisposable
     /// <paramref name="table"/>, split across the sub-streams exactly as <see cref="RansEncoder.Encode"/> split them.
     /// </summary>
     /// <exception cref="EntropyCodingException">The stream is corrupt or truncated, or an index is outside the table.</exception>
+[MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Decode(ReadOnlySpan<byte> indexes, CdfTable table, Span<int> symbols)
     {
         ArgumentNullException.ThrowIfNull(table);
@@ -157,6 +158,7 @@ public sealed class RansDecoder : IDisposable
     /// Two sub-streams at once: the steps of <see cref="DecodeSymbol"/> written out for both, so the two independent
     /// dependency chains overlap and every state stays in a register.
     /// </summary>
+[MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void DecodeInterleaved(ref StreamState stateA, ref StreamState stateB, ReadOnlySpan<byte> indexes, CdfTable table, Span<int> symbols)
     {
         // Sub-stream A decodes the first half of the call, B the second: symbol i of A pairs with symbol i + half of B.
@@ -171,11 +173,12 @@ public sealed class RansDecoder : IDisposable
                 fixed (byte* lookup = table.DecodeLookup)
                 fixed (uint* cumulative = table.Cumulative)
                 fixed (RowInfo* rows = table.Rows)
+                fixed (ulong* mostProbable = table.MostProbable)
                 fixed (uint* words = _words)
                 fixed (byte* index = indexes)
                 fixed (int* output = symbols)
                 {
-                    var tables = new FastTables(entries, values, lookup, cumulative, rows, table.CumulativeShift);
+                    var tables = new FastTables(entries, values, lookup, cumulative, rows, mostProbable, table.CumulativeShift, table.MostProbableRows);
                     i = DecodeFastPairs(ref stateA, ref stateB, in tables, words, index, output, i, half);
                 }
             }
@@ -189,14 +192,16 @@ public sealed class RansDecoder : IDisposable
     }
 
     /// <summary>Pinned table arrays for <see cref="DecodeFastPairs"/>.</summary>
-    private readonly unsafe struct FastTables(uint* entries, short* values, byte* lookup, uint* cumulative, RowInfo* rows, int cumulativeShift)
+    private readonly unsafe struct FastTables(uint* entries, short* values, byte* lookup, uint* cumulative, RowInfo* rows, ulong* mostProbable, int cumulativeShift, int mostProbableRows)
     {
         public readonly uint* Entries = entries;
         public readonly short* Values = values;
         public readonly byte* Lookup = lookup;
         public readonly uint* Cumulative = cumulative;
         public readonly RowInfo* Rows = rows;
+        public readonly ulong* MostProbable = mostProbable;
         public readonly int CumulativeShift = cumulativeShift;
+        public readonly uint MostProbableRows = (uint)mostProbableRows;
     }
 
     /// <summary>
@@ -211,6 +216,8 @@ public sealed class RansDecoder : IDisposable
         const uint SlotMask = Rans64.ProbabilityScale - 1;
         uint* entries = tables.Entries;
         short* values = tables.Values;
+        ulong* mostProbable = tables.MostProbable;
+        uint probableRows = tables.MostProbableRows;
         ulong xa = stateA.X, xb = stateB.X;
         uint* positionA = words + stateA.Position;
         uint* positionB = words + stateB.Position;
@@ -221,27 +228,50 @@ public sealed class RansDecoder : IDisposable
         int i = start;
         for (; i < half; i++)
         {
-            uint bucketA = ((uint)index[i] << CdfTable.LookupBits) + (((uint)xa & SlotMask) >> CdfTable.LookupShift);
-            uint bucketB = ((uint)indexB[i] << CdfTable.LookupBits) + (((uint)xb & SlotMask) >> CdfTable.LookupShift);
-            uint entryA = entries[bucketA];
-            uint entryB = entries[bucketB];
-            int valueA = values[bucketA];
-            int valueB = values[bucketB];
-            if (entryA == 0)
+            uint rowA = index[i];
+            uint rowB = indexB[i];
+            uint entryA, entryB;
+            int valueA, valueB;
+            ulong probableA, probableB;
+            if (rowA < probableRows
+                && ((uint)xa & SlotMask) - ((uint)(probableA = mostProbable[rowA]) & 0xFFFF) < (((uint)probableA >> 16) & 0xFFFF))
             {
-                ulong resolved = ResolveBucket(in tables, index[i], (uint)xa & SlotMask, bucketA);
-                if (resolved == 0)
-                    break;
-                entryA = (uint)resolved;
-                valueA = (int)(resolved >> 32);
+                entryA = (uint)probableA;
+                valueA = (int)(probableA >> 32);
             }
-            if (entryB == 0)
+            else
             {
-                ulong resolved = ResolveBucket(in tables, indexB[i], (uint)xb & SlotMask, bucketB);
-                if (resolved == 0)
-                    break;
-                entryB = (uint)resolved;
-                valueB = (int)(resolved >> 32);
+                uint bucketA = (rowA << CdfTable.LookupBits) + (((uint)xa & SlotMask) >> CdfTable.LookupShift);
+                entryA = entries[bucketA];
+                valueA = values[bucketA];
+                if (entryA == 0)
+                {
+                    ulong resolved = ResolveBucket(in tables, (int)rowA, (uint)xa & SlotMask, bucketA);
+                    if (resolved == 0)
+                        break;
+                    entryA = (uint)resolved;
+                    valueA = (int)(resolved >> 32);
+                }
+            }
+            if (rowB < probableRows
+                && ((uint)xb & SlotMask) - ((uint)(probableB = mostProbable[rowB]) & 0xFFFF) < (((uint)probableB >> 16) & 0xFFFF))
+            {
+                entryB = (uint)probableB;
+                valueB = (int)(probableB >> 32);
+            }
+            else
+            {
+                uint bucketB = (rowB << CdfTable.LookupBits) + (((uint)xb & SlotMask) >> CdfTable.LookupShift);
+                entryB = entries[bucketB];
+                valueB = values[bucketB];
+                if (entryB == 0)
+                {
+                    ulong resolved = ResolveBucket(in tables, (int)rowB, (uint)xb & SlotMask, bucketB);
+                    if (resolved == 0)
+                        break;
+                    entryB = (uint)resolved;
+                    valueB = (int)(resolved >> 32);
+                }
             }
             xa = (entryA >> 16) * (xa >> Rans64.ScaleBits) + ((uint)xa & SlotMask) - (entryA & 0xFFFF);
             xb = (entryB >> 16) * (xb >> Rans64.ScaleBits) + ((uint)xb & SlotMask) - (entryB & 0xFFFF);
@@ -289,6 +319,7 @@ public sealed class RansDecoder : IDisposable
     /// One symbol. Fast path: the bucket of the 16-bit slot holds a single symbol, so one load gives its start and
     /// frequency. Otherwise the bucket's first symbol starts a short forward step through the row's CDF.
     /// </summary>
+[MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int DecodeSymbol(ref StreamState state, int stream, int index, CdfTable table)
     {
         var tables = new DecodeTables(table, _words);
@@ -345,7 +376,7 @@ public sealed class RansDecoder : IDisposable
     }
 
     /// <summary>The bypass code after an escape symbol: nibble count (a run of 15s plus a remainder), then the raw nibbles.</summary>
-    [MethodImpl(MethodImplOptions.NoInlining)]
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private int DecodeEscape(ref StreamState state, int stream, int maxValue)
     {
         uint nibble = ReadNibble(ref state, stream);

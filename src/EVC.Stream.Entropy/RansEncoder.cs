@@ -52,6 +52,7 @@ public sealed class RansEncoder : IDisposable
     /// the last sub-stream takes the remainder.
     /// </summary>
     /// <exception cref="EntropyCodingException">Lengths differ, an index is outside the table, or a symbol is out of range.</exception>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Encode(ReadOnlySpan<int> symbols, ReadOnlySpan<byte> indexes, CdfTable table)
     {
         ArgumentNullException.ThrowIfNull(table);
@@ -173,6 +174,7 @@ public sealed class RansEncoder : IDisposable
             _outputStart = _outputEnd = 0;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public void Append(ReadOnlySpan<int> symbols, ReadOnlySpan<byte> indexes, CdfTable table)
         {
             _segments.Add((_count, table));
@@ -203,7 +205,7 @@ public sealed class RansEncoder : IDisposable
         }
 
         /// <summary>The escape symbol, then the nibble count as a run of 15s plus a remainder, then the raw nibbles.</summary>
-        [MethodImpl(MethodImplOptions.NoInlining)]
+        [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
         private int AppendEscape(int symbol, int value, in RowInfo row, int count, int remaining)
         {
             if (symbol > MaxAbsSymbol || symbol < -MaxAbsSymbol)
@@ -229,6 +231,7 @@ public sealed class RansEncoder : IDisposable
         }
 
         /// <summary>Codes the buffered entries last-first (official <c>flush</c>); returns the word count.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public int Code()
         {
             // Every entry emits at most one word, plus the two flush words.

@@ -61,7 +61,9 @@ internal static class EntropyBenchmark
         byte[] payload = encoder.Flush().ToArray();
         var encodeTimes = new double[repetitions];
         var decodeTimes = new double[repetitions];
-        for (int warm = 0; warm < 3; warm++)
+        // Warm up for a while (at least 5 frames and 0.5 s) so tiered compilation has settled, as in a long run.
+        long warmStart = Stopwatch.GetTimestamp();
+        for (int warm = 0; warm < 5 || Stopwatch.GetElapsedTime(warmStart).TotalSeconds < 0.5; warm++)
         {
             latent.EncodeInto(encoder);
             encoder.Flush();
