@@ -36,6 +36,7 @@ public sealed class CdfTable
     internal readonly uint[] Cumulative;          // rows << CumulativeShift: the CDF as uint, padded with 65536
     internal readonly ulong[] MostProbable;       // rows: start | frequency << 16 | value << 32 of a dominant symbol (frequency 0 when none dominates)
     internal readonly int MostProbableRows;       // rows 0 .. MostProbableRows-1 all have a dominant symbol (Gaussian: the small scales)
+    internal readonly ushort[] DominantShare;     // rows: the largest symbol frequency of the row (of 2^16), eligible or not
     internal readonly int CumulativeShift;
 
     /// <summary>Number of distributions (CDF rows).</summary>
@@ -78,6 +79,7 @@ public sealed class CdfTable
         DecodeEntries = new uint[rows * LookupSize];
         DecodeValues = new short[rows * LookupSize];
         MostProbable = new ulong[rows];
+        DominantShare = new ushort[rows];
         // A power-of-two row pitch turns the row address into a shift in the decoding loop.
         CumulativeShift = 1;
         while ((1 << CumulativeShift) < stride + 1)
@@ -117,6 +119,7 @@ public sealed class CdfTable
                     best = i;
             }
             int bestFrequency = source[best + 1] - source[best];
+            DominantShare[r] = (ushort)Math.Min(bestFrequency, ushort.MaxValue);
             int bestValue = best + offsets[r];
             if (bestFrequency >= MostProbableThreshold && bestValue > short.MinValue && bestValue <= short.MaxValue)
                 MostProbable[r] = (uint)source[best] | ((uint)bestFrequency << 16) | ((ulong)(uint)bestValue << 32);

@@ -163,6 +163,7 @@ public sealed class RansDecoder : IDisposable
     {
         // Sub-stream A decodes the first half of the call, B the second: symbol i of A pairs with symbol i + half of B.
         int half = indexes.Length / 2;
+        bool useDominant = PreferDominantTest(indexes, table);
         int i = 0;
         while (true)
         {
@@ -179,7 +180,9 @@ public sealed class RansDecoder : IDisposable
                 fixed (int* output = symbols)
                 {
                     var tables = new FastTables(entries, values, lookup, cumulative, rows, mostProbable, table.CumulativeShift, table.MostProbableRows);
-                    i = DecodeFastPairs(ref stateA, ref stateB, in tables, words, index, output, i, half);
+                    i = useDominant
+                        ? DecodeFastPairs<TestDominantSymbol>(ref stateA, ref stateB, in tables, words, index, output, i, half)
+                        : DecodeFastPairs<LookupOnly>(ref stateA, ref stateB, in tables, words, index, output, i, half);
                 }
             }
             if (i >= half)
@@ -190,6 +193,36 @@ public sealed class RansDecoder : IDisposable
             i++;
         }
     }
+
+    /// <summary>Selects the <see cref="DecodeFastPairs"/> variant that tests a row's dominant symbol before the lookup.</summary>
+    private struct TestDominantSymbol;
+
+    /// <summary>Selects the <see cref="DecodeFastPairs"/> variant that always uses the lookup.</summary>
+    private struct LookupOnly;
+
+    /// <summary>
+    /// Testing the dominant symbol first pays when it is hit most of the time (a mispredicted branch costs more than the
+    /// lookup it saves), so a sample of the call's indexes decides: the mean dominant share of their rows.
+    /// </summary>
+    internal static bool PreferDominantTest(ReadOnlySpan<byte> indexes, CdfTable table)
+    {
+        if (table.MostProbableRows == 0 || indexes.Length == 0)
+            return false;
+        const int Samples = 1024;
+        int step = Math.Max(1, indexes.Length / Samples);
+        long sum = 0;
+        int count = 0;
+        ushort[] share = table.DominantShare;
+        for (int i = 0; i < indexes.Length; i += step)
+        {
+            sum += share[indexes[i]];
+            count++;
+        }
+        return sum >= (long)DominantTestShare * count;
+    }
+
+    /// <summary>Mean dominant-symbol share (of 2^16) above which the dominant test is used; tuned with bench entropy.</summary>
+    internal const int DominantTestShare = 60000;
 
     /// <summary>Pinned table arrays for <see cref="DecodeFastPairs"/>.</summary>
     private readonly unsafe struct FastTables(uint* entries, short* values, byte* lookup, uint* cumulative, RowInfo* rows, ulong* mostProbable, int cumulativeShift, int mostProbableRows)
@@ -205,12 +238,12 @@ public sealed class RansDecoder : IDisposable
     }
 
     /// <summary>
-    /// The hot loop over pairs: no calls (only throws) and few live values, so both states stay in registers.
+    /// The hot loop over pairs (<typeparamref name="TVariant"/>: <see cref="TestDominantSymbol"/> or <see cref="LookupOnly"/>): no calls (only throws) and few live values, so both states stay in registers.
     /// A bucket shared by several symbols is resolved in place with a short forward step through the row's CDF.
     /// Returns the first pair it cannot finish here (an escape or a value wider than 16 bits), or <paramref name="half"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe int DecodeFastPairs(ref StreamState stateA, ref StreamState stateB, in FastTables tables,
+    private static unsafe int DecodeFastPairs<TVariant>(ref StreamState stateA, ref StreamState stateB, in FastTables tables,
         uint* words, byte* index, int* output, int start, int half)
     {
         const uint SlotMask = Rans64.ProbabilityScale - 1;
@@ -233,7 +266,7 @@ public sealed class RansDecoder : IDisposable
             uint entryA, entryB;
             int valueA, valueB;
             ulong probableA, probableB;
-            if (rowA < probableRows
+            if (typeof(TVariant) == typeof(TestDominantSymbol) && rowA < probableRows
                 && ((uint)xa & SlotMask) - ((uint)(probableA = mostProbable[rowA]) & 0xFFFF) < (((uint)probableA >> 16) & 0xFFFF))
             {
                 entryA = (uint)probableA;
@@ -253,7 +286,7 @@ public sealed class RansDecoder : IDisposable
                     valueA = (int)(resolved >> 32);
                 }
             }
-            if (rowB < probableRows
+            if (typeof(TVariant) == typeof(TestDominantSymbol) && rowB < probableRows
                 && ((uint)xb & SlotMask) - ((uint)(probableB = mostProbable[rowB]) & 0xFFFF) < (((uint)probableB >> 16) & 0xFFFF))
             {
                 entryB = (uint)probableB;
