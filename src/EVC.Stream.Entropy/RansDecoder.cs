@@ -338,10 +338,8 @@ public sealed class RansDecoder : IDisposable
     private static unsafe ulong ResolveBucket(in FastTables tables, int index, uint slot, uint bucket)
     {
         uint* cdf = tables.Cumulative + ((nint)index << tables.CumulativeShift);
-        int s = tables.Lookup[bucket];
-        while (cdf[s + 1] <= slot)
-            s++;
         RowInfo* row = tables.Rows + index;
+        int s = FindInBucket(ref *cdf, ref *tables.Lookup, bucket, slot, row->MaxValue);
         int candidate = s + row->Offset;
         if (s == row->MaxValue || candidate <= short.MinValue || candidate > short.MaxValue)
             return 0;
@@ -370,8 +368,7 @@ public sealed class RansDecoder : IDisposable
         else
         {
             ref uint cdf = ref Unsafe.Add(ref tables.Cumulative, index << tables.CumulativeShift);
-            while (Unsafe.Add(ref cdf, s + 1) <= slot)
-                s++;
+            s = FindInBucket(ref cdf, ref tables.Lookup, (uint)bucket, slot, Unsafe.Add(ref tables.Rows, index).MaxValue);
             start = Unsafe.Add(ref cdf, s);
             frequency = Unsafe.Add(ref cdf, s + 1) - start;
         }
@@ -385,6 +382,26 @@ public sealed class RansDecoder : IDisposable
         state.X = x;
         ref RowInfo row = ref Unsafe.Add(ref tables.Rows, index);
         return s == row.MaxValue ? DecodeEscape(ref state, stream, row.MaxValue) + row.Offset : s + row.Offset;
+    }
+
+    /// <summary>
+    /// The symbol whose interval holds <paramref name="slot"/>, searched only among the symbols of its bucket — from the
+    /// bucket's first symbol to the next bucket's — by bisection, so a bucket full of tiny tail symbols costs log steps.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int FindInBucket(ref uint cdf, ref byte lookup, uint bucket, uint slot, int maxValue)
+    {
+        int low = Unsafe.Add(ref lookup, (nint)bucket);
+        int high = (bucket & (CdfTable.LookupSize - 1)) == CdfTable.LookupSize - 1 ? maxValue : Unsafe.Add(ref lookup, (nint)bucket + 1);
+        while (low < high)
+        {
+            int middle = (low + high + 1) >> 1;
+            if (Unsafe.Add(ref cdf, middle) <= slot)
+                low = middle;
+            else
+                high = middle - 1;
+        }
+        return low;
     }
 
     /// <summary>References to the arrays of one table (and the word buffer), taken once per call.</summary>
