@@ -189,11 +189,11 @@ internal static class EntropyBenchmark
 /// <summary>
 /// The official C++ coder (DCVC 54e8864 + ryg_rans c9d162d, g++ 12.2 -O3 -DNDEBUG, driven from C++ without Python),
 /// single-threaded with one sub-stream, on exactly the tiled 1080p latents of <see cref="FrameLatent.FromKitCase"/>:
-/// medians of 11 on this kind of machine (2-core AMD EPYC VM, Debian 12), 2026-11-26. Method in docs/benchmarks.md;
+/// medians of five runs (each a median of 5-11) on this kind of machine (2-core AMD EPYC VM, Debian 12), 2026-11-26. Method in docs/benchmarks.md;
 /// <c>--official FILE</c> replaces them with figures from a fresh side-by-side run.
 /// </summary>
 internal static class OfficialMeasurements
 {
-    public static readonly OfficialFigures LowRate = new(80.6, 167.3, "official C++ coder, 1 thread, same latent, measured 2026-11-26 (docs/benchmarks.md)");
-    public static readonly OfficialFigures HighRate = new(80.1, 120.6, "official C++ coder, 1 thread, same latent, measured 2026-11-26 (docs/benchmarks.md)");
+    public static readonly OfficialFigures LowRate = new(80.6, 166.8, "official C++ coder, 1 thread, same latent, measured 2026-11-26 (docs/benchmarks.md)");
+    public static readonly OfficialFigures HighRate = new(80.1, 100.4, "official C++ coder, 1 thread, same latent, measured 2026-11-26 (docs/benchmarks.md)");
 }
