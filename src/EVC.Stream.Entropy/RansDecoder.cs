@@ -86,7 +86,7 @@ public sealed class RansDecoder : IDisposable
     /// <paramref name="table"/>, split across the sub-streams exactly as <see cref="RansEncoder.Encode"/> split them.
     /// </summary>
     /// <exception cref="EntropyCodingException">The stream is corrupt or truncated, or an index is outside the table.</exception>
-[MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Decode(ReadOnlySpan<byte> indexes, CdfTable table, Span<int> symbols)
     {
         ArgumentNullException.ThrowIfNull(table);
@@ -155,10 +155,10 @@ public sealed class RansDecoder : IDisposable
     }
 
     /// <summary>
-    /// Two sub-streams at once: the steps of <see cref="DecodeSymbol"/> written out for both, so the two independent
-    /// dependency chains overlap and every state stays in a register.
+    /// Two sub-streams at once in one thread, so their independent dependency chains overlap: the hot loop
+    /// (<see cref="DecodeFastPairs"/>) runs until a pair needs the general path, which <see cref="DecodeSymbol"/> takes.
     /// </summary>
-[MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void DecodeInterleaved(ref StreamState stateA, ref StreamState stateB, ReadOnlySpan<byte> indexes, CdfTable table, Span<int> symbols)
     {
         // Sub-stream A decodes the first half of the call, B the second: symbol i of A pairs with symbol i + half of B.
@@ -350,7 +350,7 @@ public sealed class RansDecoder : IDisposable
     /// One symbol. Fast path: the bucket of the 16-bit slot holds a single symbol, so one load gives its start and
     /// frequency. Otherwise the bucket's first symbol starts a short forward step through the row's CDF.
     /// </summary>
-[MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int DecodeSymbol(ref StreamState state, int stream, int index, CdfTable table)
     {
         var tables = new DecodeTables(table, _words);
