@@ -26,15 +26,39 @@ internal static class KitData
     /// <summary>The kit's factorised z table of EVC_SS exactly as handed to the official coder.</summary>
     public static CdfTable ZTable => s_z.Value;
 
-    public static readonly string[] RansVectors = ["v1_gauss_1stream", "v2_gauss_2streams", "v3_gauss_bypass", "v4_z_table", "v5_three_calls"];
+    /// <summary>Every rANS vector in the kit's <c>rans/</c> folder (held-back vectors dropped there are picked up too).</summary>
+    public static IEnumerable<object[]> RansVectorNames() =>
+        Directory.GetFiles(Path.Combine(Root, "rans"), "*.safetensors").Order(StringComparer.Ordinal)
+            .Select(f => new object[] { Path.GetFileNameWithoutExtension(f) });
 
-    public static IEnumerable<object[]> RansVectorNames() => RansVectors.Select(v => new object[] { v });
+    /// <summary>Every CDF-table file in the kit's <c>checkpoints/</c> folder, with each table prefix it holds.</summary>
+    public static IEnumerable<object[]> CdfTableFiles()
+    {
+        foreach (string file in Directory.GetFiles(Path.Combine(Root, "checkpoints"), "*_cdf_tables.safetensors").Order(StringComparer.Ordinal))
+        {
+            var tables = SafetensorsFile.Load(file);
+            foreach (string prefix in new[] { "gaussian", "z" })
+            {
+                if (tables.Contains(prefix + "_pmf"))
+                    yield return new object[] { Path.GetFileName(file), prefix };
+            }
+        }
+    }
+
+    public static SafetensorsFile TablesFile(string fileName) => SafetensorsFile.Load(Path.Combine(Root, "checkpoints", fileName));
+
+    /// <summary>The tables of a vector: the z table of the checkpoint it names (<c>__metadata__</c> "checkpoint"), else EVC_SS's.</summary>
+    public static CdfTable ZTableFor(SafetensorsFile vector) =>
+        vector.Metadata.TryGetValue("checkpoint", out string? checkpoint) && checkpoint != "EVC_SS"
+            ? LoadTable(SafetensorsFile.Load(Path.Combine(Root, "checkpoints", checkpoint + "_cdf_tables.safetensors")), "z")
+            : ZTable;
 
     public static IEnumerable<object[]> CaseNames() => Manifest().Select(c => new object[] { c.Name });
 
-    public static CdfTable LoadTable(string prefix)
+    public static CdfTable LoadTable(string prefix) => LoadTable(Tables, prefix);
+
+    public static CdfTable LoadTable(SafetensorsFile tables, string prefix)
     {
-        SafetensorsFile tables = Tables;
         SafetensorsEntry cdf = tables.GetEntry(prefix + "_cdf");
         return new CdfTable(tables.GetInt32(prefix + "_cdf"), (int)cdf.Shape[1],
             tables.GetInt32(prefix + "_cdf_length"), tables.GetInt32(prefix + "_offset"));
@@ -42,15 +66,20 @@ internal static class KitData
 
     public static SafetensorsFile RansVector(string name) => SafetensorsFile.Load(Path.Combine(Root, "rans", name + ".safetensors"));
 
+    /// <summary>The sub-stream count of a vector: from <c>rans_vectors.json</c> when listed there, else from its stream's flag byte.</summary>
     public static int RansVectorSubStreams(string name)
     {
-        using JsonDocument json = JsonDocument.Parse(File.ReadAllText(Path.Combine(Root, "rans", "rans_vectors.json")));
-        foreach (JsonElement vector in json.RootElement.EnumerateArray())
+        string listing = Path.Combine(Root, "rans", "rans_vectors.json");
+        if (File.Exists(listing))
         {
-            if (vector.GetProperty("name").GetString() == name)
-                return vector.GetProperty("sub_streams").GetInt32();
+            using JsonDocument json = JsonDocument.Parse(File.ReadAllText(listing));
+            foreach (JsonElement vector in json.RootElement.EnumerateArray())
+            {
+                if (vector.GetProperty("name").GetString() == name)
+                    return vector.GetProperty("sub_streams").GetInt32();
+            }
         }
-        throw new KeyNotFoundException(name);
+        return (RansVector(name).GetUInt8("stream")[0] >> 4) + 1;
     }
 
     /// <summary>A case of the manifest; escape counts are null where the kit did not record them (min cases).</summary>

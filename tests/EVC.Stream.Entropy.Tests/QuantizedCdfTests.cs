@@ -4,11 +4,10 @@ namespace EVC.Stream.Entropy.Tests;
 public class QuantizedCdfTests
 {
     [Theory]
-    [InlineData("gaussian")]
-    [InlineData("z")]
-    public void Every_kit_table_rebuilt_from_its_pmf_equals_the_official_one(string prefix)
+    [MemberData(nameof(KitData.CdfTableFiles), MemberType = typeof(KitData))]
+    public void Every_kit_table_rebuilt_from_its_pmf_equals_the_official_one(string file, string prefix)
     {
-        var tables = KitData.Tables;
+        var tables = KitData.TablesFile(file);
         float[] pmf = tables.GetFloat32(prefix + "_pmf");
         int pmfWidth = (int)tables.GetEntry(prefix + "_pmf").Shape[1];
         int[] pmfLength = tables.GetInt32(prefix + "_pmf_length");

@@ -10,7 +10,7 @@ public class RansVectorTests
         var calls = new List<(int[], byte[], CdfTable)>();
         for (int k = 0; vector.Contains($"call{k}_symbols"); k++)
         {
-            CdfTable table = vector.GetInt32($"call{k}_table")[0] == 0 ? KitData.GaussianTable : KitData.ZTable;
+            CdfTable table = vector.GetInt32($"call{k}_table")[0] == 0 ? KitData.GaussianTable : KitData.ZTableFor(vector);
             calls.Add((vector.GetInt32($"call{k}_symbols"), KitData.ToBytes(vector.GetInt32($"call{k}_indexes")), table));
         }
         return calls;
@@ -25,8 +25,10 @@ public class RansVectorTests
         foreach ((int[] symbols, byte[] indexes, CdfTable table) in Calls(vector))
             encoder.Encode(symbols, indexes, table);
 
-        byte[] expected = File.ReadAllBytes(Path.Combine(KitData.Root, "rans", name + ".stream"));
-        Assert.Equal(vector.GetUInt8("stream"), expected);
+        byte[] expected = vector.GetUInt8("stream");
+        string raw = Path.Combine(KitData.Root, "rans", name + ".stream");
+        if (File.Exists(raw))
+            Assert.Equal(expected, File.ReadAllBytes(raw));
         Assert.Equal(expected, encoder.Flush().ToArray());
     }
 
