@@ -25,6 +25,9 @@ internal sealed record EntropyProfileResult(
     OfficialFigures? Official,
     double? EncodeRatioVsOfficial,
     double? DecodeRatioVsOfficial,
+    OfficialFigures? KitReadme,
+    double? EncodeRatioVsKitReadme,
+    double? DecodeRatioVsKitReadme,
     double EncodeRatioVsReferencePort,
     double DecodeRatioVsReferencePort,
     bool PayloadEqualsReferencePort);
@@ -46,8 +49,16 @@ internal static class EntropyBenchmark
         _ => null,
     };
 
+    /// <summary>The kit README's speed probe of the official coder (the figures the entropy issue names as its target basis).</summary>
+    public static OfficialFigures? KitReadmeOfficial(string profile) => profile switch
+    {
+        "low-rate" => OfficialMeasurements.KitReadmeLowRate,
+        "high-rate" => OfficialMeasurements.KitReadmeHighRate,
+        _ => null,
+    };
+
     public static EntropyProfileResult Run(string profile, FrameLatent latent, int repetitions, int threads, OfficialFigures? official,
-        Action<string>? progress = null)
+        OfficialFigures? kitReadme, Action<string>? progress = null)
     {
         int symbols = latent.SymbolCount;
         var z = new int[latent.Z.Length];
@@ -114,6 +125,9 @@ internal static class EntropyBenchmark
             ours, reference, parallelEncode, parallelDecode, threads, official,
             official is null ? null : ours.EncodeMsymPerSecond / official.EncodeMsymPerSecond,
             official is null ? null : ours.DecodeMsymPerSecond / official.DecodeMsymPerSecond,
+            kitReadme,
+            kitReadme is null ? null : ours.EncodeMsymPerSecond / kitReadme.EncodeMsymPerSecond,
+            kitReadme is null ? null : ours.DecodeMsymPerSecond / kitReadme.DecodeMsymPerSecond,
             ours.EncodeMsymPerSecond / reference.EncodeMsymPerSecond,
             ours.DecodeMsymPerSecond / reference.DecodeMsymPerSecond,
             payload.AsSpan().SequenceEqual(referencePayload));
@@ -187,13 +201,17 @@ internal static class EntropyBenchmark
 }
 
 /// <summary>
-/// The official C++ coder (DCVC 54e8864 + ryg_rans c9d162d, g++ 12.2 -O3 -DNDEBUG, driven from C++ without Python),
-/// single-threaded with one sub-stream, on exactly the tiled 1080p latents of <see cref="FrameLatent.FromKitCase"/>:
-/// medians of five runs (each a median of 5-11) on this kind of machine (2-core AMD EPYC VM, Debian 12), 2026-11-26. Method in docs/benchmarks.md;
-/// <c>--official FILE</c> replaces them with figures from a fresh side-by-side run.
+/// Figures of the official coder. <see cref="LowRate"/>/<see cref="HighRate"/>: the official C++ coder (DCVC 54e8864 +
+/// ryg_rans c9d162d, g++ 12.2 -O3 -DNDEBUG) called directly from C++, one sub-stream, the process pinned to one core,
+/// on exactly the tiled 1080p latents of <see cref="FrameLatent.FromKitCase"/>: medians of 55 timings (11 in each of 5
+/// processes) on this kind of machine (2-core AMD EPYC VM, Debian 12), 2026-11-26 — the strictest single-thread
+/// comparison. The kit README figures were timed through the official Python wrapper on an Intel VM, on the kit's
+/// y latent. Method in docs/benchmarks.md; <c>--official FILE</c> replaces the first with a fresh side-by-side run.
 /// </summary>
 internal static class OfficialMeasurements
 {
-    public static readonly OfficialFigures LowRate = new(80.6, 166.8, "official C++ coder, 1 thread, same latent, measured 2026-11-26 (docs/benchmarks.md)");
-    public static readonly OfficialFigures HighRate = new(80.1, 100.4, "official C++ coder, 1 thread, same latent, measured 2026-11-26 (docs/benchmarks.md)");
+    public static readonly OfficialFigures LowRate = new(81.1, 209.1, "official C++ coder called directly, pinned to one core, same latent (docs/benchmarks.md)");
+    public static readonly OfficialFigures HighRate = new(79.9, 127.7, "official C++ coder called directly, pinned to one core, same latent (docs/benchmarks.md)");
+    public static readonly OfficialFigures KitReadmeLowRate = new(46.9, 118.4, "kit README speed probe: official coder through Python, kodim01_r1 y latent");
+    public static readonly OfficialFigures KitReadmeHighRate = new(14.6, 26.5, "kit README speed probe: official coder through Python, kodim15_r3 y latent");
 }
