@@ -1,0 +1,121 @@
+using EVC.Stream.Entropy;
+using EVC.Stream.Model.Models;
+using static TorchSharp.torch;
+
+namespace EVC.Stream.Model.Codec;
+
+/// <summary>
+/// Compresses and decompresses one image exactly as the official EVC code does (<c>compress</c>/<c>decompress</c>):
+/// zero padding right/bottom to a multiple of 64, the official q_scale rounding, z coded first then the two
+/// spatial-prior passes (each call split across two sub-streams), crop after decoding.
+/// </summary>
+public sealed class ImageCodec
+{
+    /// <summary>The padding multiple (the latent z is 64x smaller than the picture).</summary>
+    public const int PaddingMultiple = 64;
+
+    private readonly EvcModel _model;
+
+    /// <summary>Wraps a loaded model.</summary>
+    public ImageCodec(EvcModel model) => _model = model ?? throw new ArgumentNullException(nameof(model));
+
+    /// <summary>Intermediate tensors of one compression (for conformance checks); disposed by the caller's scope.</summary>
+    public sealed record Trace(Tensor CurrQ, Tensor Y, Tensor Z, Tensor ZHat, Tensor PriorQStep, Tensor PriorScales, Tensor PriorMeans,
+        Tensor SpatialPriorOutput, Tensor Pass0Scales, Tensor Pass1Scales, Tensor Pass0Means, Tensor Pass1Means,
+        int[] ZSymbols, byte[] Pass0Indexes, byte[] Pass1Indexes, int[] Pass0Symbols, int[] Pass1Symbols, Tensor YHat);
+
+    /// <summary>Pads an image (1, 3, H, W) with zeros on the right and bottom to multiples of 64.</summary>
+    public static Tensor Pad(Tensor x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        long h = x.shape[2], w = x.shape[3];
+        long padBottom = (h + PaddingMultiple - 1) / PaddingMultiple * PaddingMultiple - h;
+        long padRight = (w + PaddingMultiple - 1) / PaddingMultiple * PaddingMultiple - w;
+        return nn.functional.pad(x, new long[] { 0, padRight, 0, padBottom }, TorchSharp.PaddingModes.Constant, 0);
+    }
+
+    /// <summary>Compresses a padded image (values in [0, 1]) to an official <c>.bin</c>.</summary>
+    public byte[] Compress(Tensor xPadded, int height, int width, double qScale, out Trace trace)
+    {
+        ArgumentNullException.ThrowIfNull(xPadded);
+        (double qUsed, int qIndex) = QScale.Round(qScale);
+        using var noGrad = no_grad();
+        Tensor currQ = QScale.CurrentQ(_model.QBasic, qUsed);
+        Tensor y = _model.Analyse(xPadded) / currQ;
+        Tensor z = _model.HyperEncoder.forward(y);
+        Tensor zHat = z.round();
+        Tensor[] prior = _model.PriorFusion.forward(_model.HyperDecoder.forward(zHat)).chunk(3, 1);
+        DualSpatialPrior.Encoded passes = DualSpatialPrior.Compress(y, prior[2], prior[1], prior[0], _model.SpatialPrior);
+
+        int[] zSymbols = ToSymbols(zHat);
+        byte[] zIndexes = ChannelIndexes(zHat.shape);
+        int[] pass0 = ToSymbols(passes.Pass0Symbols);
+        int[] pass1 = ToSymbols(passes.Pass1Symbols);
+        byte[] pass0Indexes = ScaleIndexes(passes.Pass0Scales);
+        byte[] pass1Indexes = ScaleIndexes(passes.Pass1Scales);
+
+        using var encoder = new RansEncoder();
+        encoder.Encode(zSymbols, zIndexes, _model.ZTable);
+        encoder.Encode(pass0, pass0Indexes, GaussianConditional.Table);
+        encoder.Encode(pass1, pass1Indexes, GaussianConditional.Table);
+        byte[] bin = BinFile.Write(height, width, qIndex, encoder.Flush());
+        trace = new Trace(currQ, y, z, zHat, prior[0], prior[1], prior[2], passes.SpatialPriorOutput, passes.Pass0Scales, passes.Pass1Scales,
+            passes.Pass0Means, passes.Pass1Means, zSymbols, pass0Indexes, pass1Indexes, pass0, pass1, passes.YHat * currQ);
+        return bin;
+    }
+
+    /// <summary>Decompresses an official <c>.bin</c> to the padded reconstruction, clamped to [0, 1] (1, 3, Hpad, Wpad).</summary>
+    /// <exception cref="EntropyCodingException">The payload is corrupt or truncated.</exception>
+    public Tensor Decompress(ReadOnlyMemory<byte> bin, out int height, out int width)
+    {
+        (height, width, int qIndex, ReadOnlyMemory<byte> payload) = BinFile.Read(bin);
+        long paddedHeight = (height + PaddingMultiple - 1L) / PaddingMultiple * PaddingMultiple;
+        long paddedWidth = (width + PaddingMultiple - 1L) / PaddingMultiple * PaddingMultiple;
+        using var noGrad = no_grad();
+        Device device = _model.QBasic.device;
+        Tensor currQ = QScale.CurrentQ(_model.QBasic, qIndex / 100.0);
+
+        using var decoder = new RansDecoder();
+        decoder.SetStream(payload.Span);
+        long[] zShape = [1, EvcArchitecture.LatentChannels, paddedHeight / PaddingMultiple, paddedWidth / PaddingMultiple];
+        var zSymbols = new int[zShape[1] * zShape[2] * zShape[3]];
+        decoder.Decode(ChannelIndexes(zShape), _model.ZTable, zSymbols);
+        Tensor zHat = tensor(zSymbols, zShape).to(ScalarType.Float32).to(device);
+
+        Tensor[] prior = _model.PriorFusion.forward(_model.HyperDecoder.forward(zHat)).chunk(3, 1);
+        Tensor yHat = DualSpatialPrior.Decompress(prior[2], prior[1], prior[0], _model.SpatialPrior, scales =>
+        {
+            byte[] indexes = ScaleIndexes(scales);
+            var symbols = new int[indexes.Length];
+            decoder.Decode(indexes, GaussianConditional.Table, symbols);
+            return tensor(symbols, scales.shape).to(ScalarType.Float32).to(device);
+        });
+        decoder.Finish();
+        return _model.Decoder.forward(yHat * currQ).clamp_(0, 1);
+    }
+
+    /// <summary>Symbols as the official coder receives them: clamped to ±30000, integers.</summary>
+    private static int[] ToSymbols(Tensor values)
+    {
+        using Tensor clamped = values.clamp(-30000, 30000).to(ScalarType.Int32).cpu().contiguous();
+        return clamped.data<int>().ToArray();
+    }
+
+    private static byte[] ScaleIndexes(Tensor scales)
+    {
+        using Tensor cpu = scales.to(ScalarType.Float32).cpu().contiguous();
+        float[] values = cpu.data<float>().ToArray();
+        var indexes = new byte[values.Length];
+        GaussianConditional.ScalesToIndexes(values, indexes);
+        return indexes;
+    }
+
+    private static byte[] ChannelIndexes(long[] shape)
+    {
+        long plane = shape[2] * shape[3];
+        var indexes = new byte[shape[1] * plane];
+        for (int c = 0; c < shape[1]; c++)
+            indexes.AsSpan((int)(c * plane), (int)plane).Fill((byte)c);
+        return indexes;
+    }
+}

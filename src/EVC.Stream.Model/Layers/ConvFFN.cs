@@ -1,0 +1,67 @@
+using static TorchSharp.torch;
+
+namespace EVC.Stream.Model.Layers;
+
+/// <summary>
+/// ConvFFN — EVC's convolutional feed-forward block: two 1x1 convolutions with a residual connection.
+/// <see cref="DepthConvVariant.Transform"/>: 4× expansion with ReLU (<c>layers.py</c>);
+/// <see cref="DepthConvVariant.Prior"/>: expansion <c>max(min(4c, 1024), 2c)</c> with LeakyReLU(0.1) (<c>hyperprior.py</c>).
+/// </summary>
+public sealed class ConvFFN : EvcLayer
+{
+    private readonly nn.Module<Tensor, Tensor> _conv;
+
+    /// <summary>Creates the block.</summary>
+    public ConvFFN(long channels, DepthConvVariant variant, double slope = 0.1) : base(nameof(ConvFFN))
+    {
+        if (variant == DepthConvVariant.Transform)
+        {
+            long inner = channels * 4;
+            _conv = Child("conv", Sequential(Conv(channels, inner, 1), nn.ReLU(), Conv(inner, channels, 1), nn.ReLU()));
+        }
+        else
+        {
+            long inner = Math.Max(Math.Min(channels * 4, 1024), channels * 2);
+            _conv = Child("conv", Sequential(Conv(channels, inner, 1), nn.LeakyReLU(slope), Conv(inner, channels, 1), nn.LeakyReLU(slope)));
+        }
+    }
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor x) => x + _conv.forward(x);
+}
+
+/// <summary>Official <c>DepthConvBlock</c>: a <see cref="DepthConv"/> followed by a <see cref="ConvFFN"/> (child <c>block</c>).</summary>
+public sealed class DepthConvBlock : EvcLayer
+{
+    private readonly nn.Module<Tensor, Tensor> _block;
+
+    /// <summary>Creates the block.</summary>
+    public DepthConvBlock(long inChannels, long outChannels, DepthConvVariant variant, long stride = 1) : base(nameof(DepthConvBlock))
+    {
+        _block = Child("block", Sequential(
+            new DepthConv(inChannels, outChannels, variant, stride: stride),
+            new ConvFFN(outChannels, variant)));
+    }
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor x) => _block.forward(x);
+}
+
+/// <summary>Official <c>DepthConvBlockUpsample</c> (hyper decoder): DepthConv, ConvFFN, a 1x1 convolution to 4× channels, pixel shuffle.</summary>
+public sealed class DepthConvBlockUpsample : EvcLayer
+{
+    private readonly nn.Module<Tensor, Tensor> _block;
+
+    /// <summary>Creates the block (prior variant, upsampling by 2).</summary>
+    public DepthConvBlockUpsample(long inChannels, long outChannels) : base(nameof(DepthConvBlockUpsample))
+    {
+        _block = Child("block", Sequential(
+            new DepthConv(inChannels, outChannels, DepthConvVariant.Prior),
+            new ConvFFN(outChannels, DepthConvVariant.Prior),
+            Conv(outChannels, outChannels * 4, 1),
+            nn.PixelShuffle(2)));
+    }
+
+    /// <inheritdoc />
+    public override Tensor forward(Tensor x) => _block.forward(x);
+}

@@ -1,0 +1,28 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace EVC.Stream.Model.Layers;
+
+/// <summary>
+/// Base of every EVC layer: a tensor-to-tensor module whose children are registered under the exact names of the
+/// official PyTorch module tree, so a state dict maps one to one.
+/// </summary>
+public abstract class EvcLayer : nn.Module<Tensor, Tensor>
+{
+    /// <summary>Creates the layer; <paramref name="name"/> is the class name shown in diagnostics.</summary>
+    protected EvcLayer(string name) : base(name) { }
+
+    /// <summary>Registers <paramref name="module"/> under its official child name and returns it.</summary>
+    protected T Child<T>(string name, T module) where T : nn.Module
+    {
+        register_module(name, module);
+        return module;
+    }
+
+    /// <summary>A <c>nn.Sequential</c> whose children are named "0", "1", … as in PyTorch.</summary>
+    internal static nn.Module<Tensor, Tensor> Sequential(params nn.Module<Tensor, Tensor>[] modules) => nn.Sequential(modules);
+
+    /// <summary><c>nn.Conv2d</c> with PyTorch's defaults.</summary>
+    internal static nn.Module<Tensor, Tensor> Conv(long inChannels, long outChannels, long kernel, long stride = 1, long padding = 0, long groups = 1) =>
+        nn.Conv2d(inChannels, outChannels, kernel, stride: stride, padding: padding, groups: groups);
+}

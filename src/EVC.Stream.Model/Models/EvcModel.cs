@@ -1,0 +1,96 @@
+using EVC.Stream.Entropy;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace EVC.Stream.Model.Models;
+
+/// <summary>
+/// An EVC image codec (Wang et al., ICLR 2023) with the official module tree and parameter names:
+/// <c>enc</c> (or <c>encs.i</c> for scalable encoders), <c>dec</c>, <c>hyper_enc</c>, <c>hyper_dec</c>,
+/// <c>y_prior_fusion</c>, <c>y_spatial_prior</c>, <c>bit_estimator_z</c>, <c>q_basic</c>, <c>q_scale</c>.
+/// </summary>
+public sealed class EvcModel : nn.Module
+{
+    private readonly nn.Module<Tensor, Tensor>? _enc;
+    private readonly nn.Module<Tensor, Tensor>[] _encs = [];
+    private readonly Lazy<CdfTable> _zTable;
+
+    /// <summary>Builds an untrained model of <paramref name="architecture"/> on the CPU.</summary>
+    public EvcModel(EvcArchitecture architecture) : base(architecture?.Name ?? throw new ArgumentNullException(nameof(architecture)))
+    {
+        Architecture = architecture;
+        long n = EvcArchitecture.LatentChannels;
+        if (architecture.ScalableEncoders == 0)
+        {
+            _enc = Transforms.Analysis(architecture.Encoder!);
+            register_module("enc", _enc);
+        }
+        else
+        {
+            _encs = new nn.Module<Tensor, Tensor>[architecture.ScalableEncoders];
+            for (int i = 0; i < _encs.Length; i++)
+                _encs[i] = Transforms.Analysis(Transforms.Small);
+            register_module("encs", nn.ModuleList(_encs));
+        }
+        Decoder = Transforms.Synthesis(architecture.Decoder);
+        register_module("dec", Decoder);
+        HyperEncoder = Hyperprior.Encoder(n);
+        register_module("hyper_enc", HyperEncoder);
+        HyperDecoder = Hyperprior.Decoder(n);
+        register_module("hyper_dec", HyperDecoder);
+        PriorFusion = Hyperprior.PriorFusion(n);
+        register_module("y_prior_fusion", PriorFusion);
+        SpatialPrior = DualSpatialPrior.Network(n);
+        register_module("y_spatial_prior", SpatialPrior);
+        BitEstimatorZ = new BitEstimator(n);
+        register_module("bit_estimator_z", BitEstimatorZ);
+        QBasic = new Parameter(ones(1, n, 1, 1));
+        register_parameter("q_basic", QBasic);
+        QScaleAnchors = new Parameter(ones(EvcArchitecture.AnchorCount, 1, 1, 1));
+        register_parameter("q_scale", QScaleAnchors);
+        _zTable = new Lazy<CdfTable>(() => FactorizedPrior.BuildTable(BitEstimatorZ));
+        eval();
+    }
+
+    /// <summary>The architecture.</summary>
+    public EvcArchitecture Architecture { get; }
+
+    /// <summary><c>dec</c>.</summary>
+    public nn.Module<Tensor, Tensor> Decoder { get; }
+
+    /// <summary><c>hyper_enc</c>.</summary>
+    public nn.Module<Tensor, Tensor> HyperEncoder { get; }
+
+    /// <summary><c>hyper_dec</c>.</summary>
+    public nn.Module<Tensor, Tensor> HyperDecoder { get; }
+
+    /// <summary><c>y_prior_fusion</c>.</summary>
+    public nn.Module<Tensor, Tensor> PriorFusion { get; }
+
+    /// <summary><c>y_spatial_prior</c>.</summary>
+    public nn.Module<Tensor, Tensor> SpatialPrior { get; }
+
+    /// <summary><c>bit_estimator_z</c>.</summary>
+    public BitEstimator BitEstimatorZ { get; }
+
+    /// <summary><c>q_basic</c> (1, N, 1, 1).</summary>
+    public Parameter QBasic { get; }
+
+    /// <summary><c>q_scale</c> (anchors, 1, 1, 1): the q_scale of each rate index.</summary>
+    public Parameter QScaleAnchors { get; }
+
+    /// <summary>The z CDF table of this model's weights (built on first use, after the checkpoint is loaded).</summary>
+    public CdfTable ZTable => _zTable.Value;
+
+    /// <summary>The q_scale of rate index <paramref name="rateIndex"/> as the float32 value the checkpoint holds.</summary>
+    public float Anchor(int rateIndex)
+    {
+        if (rateIndex < 0 || rateIndex >= QScaleAnchors.shape[0])
+            throw new ArgumentOutOfRangeException(nameof(rateIndex), $"rate index must be 0..{QScaleAnchors.shape[0] - 1}");
+        using Tensor values = QScaleAnchors.detach().cpu().flatten();
+        return values.data<float>()[rateIndex];
+    }
+
+    /// <summary>The analysis transform (the first scalable encoder for scalable models).</summary>
+    public Tensor Analyse(Tensor x) => (_enc ?? _encs[0]).forward(x);
+}
