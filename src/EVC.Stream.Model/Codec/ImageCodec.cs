@@ -66,8 +66,15 @@ public sealed class ImageCodec
 
     /// <summary>Decompresses an official <c>.bin</c> to the padded reconstruction, clamped to [0, 1] (1, 3, Hpad, Wpad).</summary>
     /// <exception cref="EntropyCodingException">The payload is corrupt or truncated.</exception>
-    public Tensor Decompress(ReadOnlyMemory<byte> bin, out int height, out int width)
+    public Tensor Decompress(ReadOnlyMemory<byte> bin, out int height, out int width) => Decompress(bin, out height, out width, null);
+
+    /// <summary>
+    /// Decompresses an official <c>.bin</c>; <paramref name="onPass"/> sees each spatial-prior pass's packed scales and
+    /// the CDF indexes computed from them before that pass is entropy-decoded (for conformance diagnostics).
+    /// </summary>
+    public Tensor Decompress(ReadOnlyMemory<byte> bin, out int height, out int width, Action<int, Tensor, byte[]>? onPass)
     {
+        int pass = 0;
         (height, width, int qIndex, ReadOnlyMemory<byte> payload) = BinFile.Read(bin);
         long paddedHeight = (height + PaddingMultiple - 1L) / PaddingMultiple * PaddingMultiple;
         long paddedWidth = (width + PaddingMultiple - 1L) / PaddingMultiple * PaddingMultiple;
@@ -86,6 +93,7 @@ public sealed class ImageCodec
         Tensor yHat = DualSpatialPrior.Decompress(prior[2], prior[1], prior[0], _model.SpatialPrior, scales =>
         {
             byte[] indexes = ScaleIndexes(scales);
+            onPass?.Invoke(pass++, scales, indexes);
             var symbols = new int[indexes.Length];
             decoder.Decode(indexes, GaussianConditional.Table, symbols);
             return tensor(symbols, scales.shape).to(ScalarType.Float32).to(device);
