@@ -1,3 +1,4 @@
+using EVC.Stream.Container;
 using EVC.Stream.Entropy;
 using EVC.Stream.Safetensors;
 using Spectre.Console.Cli;
@@ -24,7 +25,11 @@ internal static class ErrorReporter
     {
         CommandAppException e => (e.Message, InputError),
         EntropyCodingException e => (e.Message, InputError),
+        EVC.Stream.Model.Checkpoints.CheckpointMismatchException e => (e.Message, InputError),
+        InvalidDataException e => (e.Message, InputError),
+        EVC.Stream.Media.ImageFormatException e => ($"not a readable image: {e.Message}", InputError),
         SafetensorsFormatException e => (e.Message, InputError),
+        EvcsFormatException e => (e.Message, InputError),
         FileNotFoundException e => ($"file not found: {e.FileName ?? e.Message}", InputError),
         DirectoryNotFoundException e => (e.Message, InputError),
         UnauthorizedAccessException e => (e.Message, InputError),

@@ -11,21 +11,56 @@ public static class Program
     {
         var app = new CommandApp();
         app.Configure(Configure);
-        return app.Run(args);
+        // Spectre.Console.Cli reads a lone "-" as a nameless option; pass it on as a token no real argument can equal.
+        return app.Run(Array.ConvertAll(args, a => a == "-" ? StdioArgument : a));
     }
+
+    /// <summary>What a lone "-" (stdin or stdout) on the command line reaches commands as; "\0" never occurs in real arguments.</summary>
+    internal const string StdioArgument = "\0-";
+
+    /// <summary>True for "-" or <see cref="StdioArgument"/>: the argument names stdin or stdout.</summary>
+    internal static bool IsStdio(string? argument) => argument is "-" or StdioArgument;
 
     /// <summary>The command tree, shared with the tests.</summary>
     internal static void Configure(IConfigurator config)
     {
         config.SetApplicationName("evcstream");
         config.SetExceptionHandler(ErrorReporter.Report);
+        config.AddBranch("image", image =>
+        {
+            image.SetDescription("Encode and decode single images with an EVC model (official .bin format).");
+            image.AddCommand<ImageEncodeCommand>("encode").WithDescription("PNG → .bin")
+                .WithExample("image", "encode", "in.png", "-o", "out.bin", "--arch", "EVC_SS", "--weights", "EVC_SS.pth.tar", "--rate-index", "1");
+            image.AddCommand<ImageDecodeCommand>("decode").WithDescription(".bin → PNG")
+                .WithExample("image", "decode", "out.bin", "-o", "out.png", "--arch", "EVC_SS", "--weights", "EVC_SS.pth.tar");
+        });
+        config.AddBranch("models", models =>
+        {
+            models.SetDescription("Import and inspect model weights.");
+            models.AddCommand<ModelsImportCommand>("import").WithDescription("Official checkpoint → EVC.Stream safetensors.");
+            models.AddCommand<ModelsInfoCommand>("info").WithDescription("Architecture, parameters, weights hash and rate anchors.");
+        });
         config.AddBranch("bench", bench =>
         {
             bench.SetDescription("Measure speed and quality.");
+            bench.AddCommand<ModelBenchCommand>("model")
+                .WithDescription("CPU time per frame of compress and decompress against the official PyTorch figures.")
+                .WithExample("bench", "model", "--arch", "EVC_SS", "--size", "768x512");
             bench.AddCommand<EntropyBenchCommand>("entropy")
                 .WithDescription("rANS entropy coding speed on a realistic 1080p frame latent, against the official coder.")
                 .WithExample("bench", "entropy")
                 .WithExample("bench", "entropy", "--json");
+            bench.AddCommand<ContainerBenchCommand>("container")
+                .WithDescription(".evcs mux + demux throughput of 1080p-sized frames (60 KB), memory and file, against 5000 fps.")
+                .WithExample("bench", "container")
+                .WithExample("bench", "container", "--json");
         });
+        config.AddCommand<InfoCommand>("info")
+            .WithDescription("Header, frame count, duration, bitrate, frame sizes and damage of an .evcs stream (- for stdin).")
+            .WithExample("info", "recording.evcs")
+            .WithExample("info", "recording.evcs", "--json");
+        config.AddCommand<RemuxCommand>("remux")
+            .WithDescription("Repair an .evcs stream: drop damaged packets, rebuild index and trailer (- for stdin/stdout).")
+            .WithExample("remux", "damaged.evcs", "-o", "repaired.evcs");
     }
 }

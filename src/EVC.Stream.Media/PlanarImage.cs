@@ -1,6 +1,3 @@
-using SixLabors.ImageSharp;
-using SixLabors.ImageSharp.PixelFormats;
-
 namespace EVC.Stream.Media;
 
 /// <summary>
@@ -33,27 +30,19 @@ public sealed class PlanarImage
     public float[] Data { get; }
 
     /// <summary>Reads a PNG (any colour type; converted to 8-bit RGB, alpha dropped as PIL's convert('RGB') does).</summary>
-    /// <exception cref="InvalidImageContentException">The file is not a readable image.</exception>
+    /// <exception cref="ImageFormatException">The file is not a readable PNG.</exception>
     public static PlanarImage LoadPng(string path)
     {
-        using Image<Rgb24> image = Image.Load<Rgb24>(path);
-        int width = image.Width, height = image.Height, plane = width * height;
+        (int width, int height, byte[] rgb) = PngCodec.Decode(File.ReadAllBytes(path));
+        int plane = width * height;
         var data = new float[3 * plane];
-        image.ProcessPixelRows(rows =>
+        for (int i = 0; i < plane; i++)
         {
-            for (int y = 0; y < rows.Height; y++)
-            {
-                Span<Rgb24> row = rows.GetRowSpan(y);
-                for (int x = 0; x < row.Length; x++)
-                {
-                    int i = y * width + x;
-                    // float32(u8) / 255 in float32, as numpy computes it
-                    data[i] = row[x].R / 255f;
-                    data[plane + i] = row[x].G / 255f;
-                    data[2 * plane + i] = row[x].B / 255f;
-                }
-            }
-        });
+            // float32(u8) / 255 in float32, as numpy computes it
+            data[i] = rgb[3 * i] / 255f;
+            data[plane + i] = rgb[3 * i + 1] / 255f;
+            data[2 * plane + i] = rgb[3 * i + 2] / 255f;
+        }
         return new PlanarImage(width, height, data);
     }
 
@@ -77,10 +66,8 @@ public sealed class PlanarImage
     /// <summary>Writes an 8-bit RGB PNG (through a temporary file, so an interrupted write leaves no half file).</summary>
     public void SavePng(string path)
     {
-        byte[] rgb = ToRgb24();
-        using Image<Rgb24> image = Image.LoadPixelData<Rgb24>(rgb, Width, Height);
         string temporary = path + ".partial";
-        image.SaveAsPng(temporary);
+        File.WriteAllBytes(temporary, PngCodec.EncodeRgb(Width, Height, ToRgb24()));
         File.Move(temporary, path, overwrite: true);
     }
 
@@ -99,11 +86,5 @@ public sealed class PlanarImage
     }
 
     /// <summary>Reads a PNG as 8-bit RGB bytes (for comparisons).</summary>
-    public static byte[] LoadRgb24(string path)
-    {
-        using Image<Rgb24> image = Image.Load<Rgb24>(path);
-        var rgb = new byte[3 * image.Width * image.Height];
-        image.CopyPixelDataTo(rgb);
-        return rgb;
-    }
+    public static byte[] LoadRgb24(string path) => PngCodec.Decode(File.ReadAllBytes(path)).Rgb;
 }

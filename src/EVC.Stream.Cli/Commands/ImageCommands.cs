@@ -1,0 +1,103 @@
+using System.ComponentModel;
+using EVC.Stream.Media;
+using EVC.Stream.Model.Codec;
+using EVC.Stream.Model.Models;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using static TorchSharp.torch;
+
+namespace EVC.Stream.Cli.Commands;
+
+/// <summary><c>evcstream image encode IN.png -o OUT.bin</c>: one image to an official EVC <c>.bin</c>.</summary>
+internal sealed class ImageEncodeCommand : Command<ImageEncodeCommand.Settings>
+{
+    /// <summary>Largest picture side accepted (the .bin stores 32-bit sizes; memory is the real limit).</summary>
+    public const int MaxSide = 16384;
+
+    public sealed class Settings : ModelSettings
+    {
+        [CommandArgument(0, "<IN>")]
+        [Description("Input image (PNG).")]
+        public string Input { get; init; } = "";
+
+        [CommandOption("-o|--output <OUT>")]
+        [Description("Output .bin.")]
+        public string? Output { get; init; }
+
+        [CommandOption("--q-scale <Q>")]
+        [Description("q_scale (rounded to q_index = round(q·100), 0.01..655).")]
+        public double? QScale { get; init; }
+
+        [CommandOption("--rate-index <I>")]
+        [Description("Rate anchor 0..3 of the model (0 = lowest rate). Default 0 when no --q-scale.")]
+        public int? RateIndex { get; init; }
+
+        public override ValidationResult Validate()
+        {
+            if (Output is null)
+                return ValidationResult.Error("-o OUT.bin is required");
+            if (QScale is not null && RateIndex is not null)
+                return ValidationResult.Error("give --q-scale or --rate-index, not both");
+            if (QScale is <= 0)
+                return ValidationResult.Error("--q-scale must be positive");
+            return base.Validate();
+        }
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(settings.Input))
+            throw new FileNotFoundException($"input image not found: {settings.Input}", settings.Input);
+        PlanarImage image = PlanarImage.LoadPng(settings.Input);
+        if (image.Width > MaxSide || image.Height > MaxSide)
+            throw new ArgumentException($"image too large: {image.Width}x{image.Height} (at most {MaxSide} per side)");
+        (EvcModel model, Device device) = settings.LoadModel();
+        double q = settings.QScale ?? model.Anchor(settings.RateIndex ?? 0);
+        using var scope = NewDisposeScope();
+        Tensor x = ImageCodec.Pad(tensor(image.Data, new long[] { 1, 3, image.Height, image.Width }).to(device));
+        byte[] bin = new ImageCodec(model).Compress(x, image.Height, image.Width, q, out _);
+        WriteAtomically(settings.Output!, bin);
+        (double qUsed, int qIndex) = QScale.Round(q);
+        AnsiConsole.MarkupLine($"{Markup.Escape(settings.Output!)}: {bin.Length:N0} bytes, {bin.Length * 8.0 / (image.Width * image.Height):F4} bpp, q_scale {qUsed} (q_index {qIndex})");
+        return 0;
+    }
+
+    internal static void WriteAtomically(string path, byte[] bytes)
+    {
+        string temporary = path + ".partial";
+        File.WriteAllBytes(temporary, bytes);
+        File.Move(temporary, path, overwrite: true);
+    }
+}
+
+/// <summary><c>evcstream image decode IN.bin -o OUT.png</c>: an official EVC <c>.bin</c> to the PNG the official code saves.</summary>
+internal sealed class ImageDecodeCommand : Command<ImageDecodeCommand.Settings>
+{
+    public sealed class Settings : ModelSettings
+    {
+        [CommandArgument(0, "<IN>")]
+        [Description("Input .bin.")]
+        public string Input { get; init; } = "";
+
+        [CommandOption("-o|--output <OUT>")]
+        [Description("Output PNG.")]
+        public string? Output { get; init; }
+
+        public override ValidationResult Validate() => Output is null ? ValidationResult.Error("-o OUT.png is required") : base.Validate();
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(settings.Input))
+            throw new FileNotFoundException($"input bitstream not found: {settings.Input}", settings.Input);
+        byte[] bin = File.ReadAllBytes(settings.Input);
+        BinFile.Read(bin);  // fail on a damaged header before loading the model
+        (EvcModel model, _) = settings.LoadModel();
+        using var scope = NewDisposeScope();
+        Tensor xHat = new ImageCodec(model).Decompress(bin, out int height, out int width);
+        using Tensor cropped = xHat.narrow(2, 0, height).narrow(3, 0, width).contiguous().cpu();
+        new PlanarImage(width, height, cropped.data<float>().ToArray()).SavePng(settings.Output!);
+        AnsiConsole.MarkupLine($"{Markup.Escape(settings.Output!)}: {width}x{height}");
+        return 0;
+    }
+}

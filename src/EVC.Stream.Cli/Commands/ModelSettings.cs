@@ -1,0 +1,54 @@
+using System.ComponentModel;
+using EVC.Stream.Model.Checkpoints;
+using EVC.Stream.Model.Models;
+using Spectre.Console.Cli;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace EVC.Stream.Cli.Commands;
+
+/// <summary>Options shared by every command that runs a model.</summary>
+internal class ModelSettings : CommandSettings
+{
+    [CommandOption("--arch <ARCH>")]
+    [Description("Architecture (EVC_LL … EVC_SS, Scale_EVC_SS, Scale_EVC_SL). Required for official checkpoints; read from our safetensors.")]
+    public string? Arch { get; init; }
+
+    [CommandOption("--weights <FILE>")]
+    [Description("Official .pth.tar/.pth checkpoint or EVC.Stream .safetensors.")]
+    public string? Weights { get; init; }
+
+    [CommandOption("--device <DEVICE>")]
+    [Description("cpu, cuda or auto (default: auto = cuda when available).")]
+    public string Device { get; init; } = "auto";
+
+    [CommandOption("--threads <N>")]
+    [Description("CPU threads for the model. Default 1: the official numeric path the reference bitstreams were made with.")]
+    public int Threads { get; init; } = 1;
+
+    public override Spectre.Console.ValidationResult Validate()
+    {
+        if (Weights is null)
+            return Spectre.Console.ValidationResult.Error("--weights is required");
+        if (Device is not ("cpu" or "cuda" or "auto"))
+            return Spectre.Console.ValidationResult.Error("--device must be cpu, cuda or auto");
+        if (Threads < 1)
+            return Spectre.Console.ValidationResult.Error("--threads must be at least 1");
+        return Spectre.Console.ValidationResult.Success();
+    }
+
+    /// <summary>Loads the weights on the chosen device.</summary>
+    public (EvcModel Model, Device Device) LoadModel()
+    {
+        set_num_threads(Threads);
+        Device device = Device switch
+        {
+            "cpu" => CPU,
+            "cuda" => cuda.is_available() ? CUDA : throw new ArgumentException("--device cuda: no CUDA device is available (build with -p:TorchBackend=cuda on a machine with a GPU)"),
+            _ => cuda.is_available() ? CUDA : CPU,
+        };
+        EvcModel model = WeightsFile.Load(Weights!, Arch);
+        model.to(device);
+        return (model, device);
+    }
+}

@@ -1,0 +1,71 @@
+using System.ComponentModel;
+using EVC.Stream.Model.Checkpoints;
+using EVC.Stream.Model.Models;
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace EVC.Stream.Cli.Commands;
+
+/// <summary><c>evcstream models import X.pth.tar --arch A -o Y.safetensors</c>.</summary>
+internal sealed class ModelsImportCommand : Command<ModelsImportCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandArgument(0, "<CHECKPOINT>")]
+        [Description("Official .pth.tar/.pth checkpoint.")]
+        public string Checkpoint { get; init; } = "";
+
+        [CommandOption("--arch <ARCH>")]
+        [Description("Architecture of the checkpoint.")]
+        public string? Arch { get; init; }
+
+        [CommandOption("-o|--output <FILE>")]
+        [Description("Output .safetensors.")]
+        public string? Output { get; init; }
+
+        public override ValidationResult Validate() =>
+            Arch is null ? ValidationResult.Error("--arch is required")
+            : Output is null ? ValidationResult.Error("-o FILE.safetensors is required")
+            : ValidationResult.Success();
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        EvcModel model = WeightsFile.Load(settings.Checkpoint, settings.Arch);
+        WeightsFile.Save(model, settings.Output!);
+        AnsiConsole.MarkupLine($"{Markup.Escape(settings.Output!)}: {model.Architecture.Name}, {WeightsFile.ParameterCount(model):N0} parameters, sha256 {WeightsFile.Hash(model)}");
+        return 0;
+    }
+}
+
+/// <summary><c>evcstream models info Y</c>.</summary>
+internal sealed class ModelsInfoCommand : Command<ModelsInfoCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandArgument(0, "<WEIGHTS>")]
+        [Description("EVC.Stream .safetensors (or an official checkpoint with --arch).")]
+        public string Weights { get; init; } = "";
+
+        [CommandOption("--arch <ARCH>")]
+        [Description("Architecture, for official checkpoints.")]
+        public string? Arch { get; init; }
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        EvcModel model = WeightsFile.Load(settings.Weights, settings.Arch);
+        var table = new Table().AddColumn("property").AddColumn("value");
+        table.AddRow("architecture", model.Architecture.Name);
+        table.AddRow("parameters", WeightsFile.ParameterCount(model).ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
+        table.AddRow("weights sha256", WeightsFile.Hash(model));
+        for (int i = 0; i < EvcArchitecture.AnchorCount; i++)
+        {
+            double anchor = model.Anchor(i);
+            (double qUsed, int qIndex) = QScale.Round(anchor);
+            table.AddRow($"rate anchor {i}", $"q_scale {anchor:G9} → q_index {qIndex} ({qUsed})");
+        }
+        AnsiConsole.Write(table);
+        return 0;
+    }
+}
