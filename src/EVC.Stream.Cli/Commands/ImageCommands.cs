@@ -28,13 +28,21 @@ internal sealed class ImageEncodeCommand : Command<ImageEncodeCommand.Settings>
         [Description("q_scale (rounded to q_index = round(q·100), 0.01..655).")]
         public double? QScale { get; init; }
 
+        [CommandOption("--encoder-level <L>")]
+        [Description("Scalable-encoder models: encoder level 0..3 (lower is faster). Default: the highest.")]
+        public int EncoderLevel { get; init; } = -1;
+
+        [CommandOption("--estimate")]
+        [Description("Only print the estimated bpp (no entropy coding, nothing written).")]
+        public bool Estimate { get; init; }
+
         [CommandOption("--rate-index <I>")]
         [Description("Rate anchor 0..3 of the model (0 = lowest rate). Default 0 when no --q-scale.")]
         public int? RateIndex { get; init; }
 
         public override ValidationResult Validate()
         {
-            if (Output is null)
+            if (Output is null && !Estimate)
                 return ValidationResult.Error("-o OUT.bin is required");
             if (QScale is not null && RateIndex is not null)
                 return ValidationResult.Error("give --q-scale or --rate-index, not both");
@@ -55,7 +63,13 @@ internal sealed class ImageEncodeCommand : Command<ImageEncodeCommand.Settings>
         double q = settings.QScale ?? model.Anchor(settings.RateIndex ?? 0);
         using var scope = NewDisposeScope();
         Tensor x = ImageCodec.Pad(tensor(image.Data, new long[] { 1, 3, image.Height, image.Width }).to(device));
-        byte[] bin = new ImageCodec(model).Compress(x, image.Height, image.Width, q, out _);
+        if (settings.Estimate)
+        {
+            double bpp = new ImageCodec(model).EstimateBitsPerPixel(x, q, settings.EncoderLevel);
+            AnsiConsole.MarkupLine($"estimated {bpp:F4} bpp (padded {x.shape[3]}x{x.shape[2]}, payload only)");
+            return 0;
+        }
+        byte[] bin = new ImageCodec(model).Compress(x, image.Height, image.Width, q, settings.EncoderLevel, out _);
         WriteAtomically(settings.Output!, bin);
         (double qUsed, int qIndex) = QScale.Round(q);
         AnsiConsole.MarkupLine($"{Markup.Escape(settings.Output!)}: {bin.Length:N0} bytes, {bin.Length * 8.0 / (image.Width * image.Height):F4} bpp, q_scale {qUsed} (q_index {qIndex})");

@@ -59,6 +59,7 @@ internal sealed class ModelsInfoCommand : Command<ModelsInfoCommand.Settings>
         table.AddRow("architecture", model.Architecture.Name);
         table.AddRow("parameters", WeightsFile.ParameterCount(model).ToString("N0", System.Globalization.CultureInfo.InvariantCulture));
         table.AddRow("weights sha256", WeightsFile.Hash(model));
+        table.AddRow("MACs per pixel", $"{Complexity.MacsPerPixel(model) / 1000:F1} K (encode + decode, all networks)");
         for (int i = 0; i < EvcArchitecture.AnchorCount; i++)
         {
             double anchor = model.Anchor(i);

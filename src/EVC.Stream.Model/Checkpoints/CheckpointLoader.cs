@@ -43,6 +43,31 @@ public static class CheckpointLoader
         return result;
     }
 
+    /// <summary>
+    /// For scalable-encoder models, fills every <c>encs.i.*</c> missing from the state dict from the single-encoder
+    /// key <c>enc.*</c> of the same shape, as the official <c>ScalableEnc.load_state_dict</c> does (a non-scalable
+    /// checkpoint then initialises all encoders); the <c>enc.*</c> keys are consumed.
+    /// </summary>
+    public static Dictionary<string, Tensor> MapScalableEncoders(EvcModel model, Dictionary<string, Tensor> stateDict)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(stateDict);
+        if (model.EncoderLevels <= 1 || !stateDict.Keys.Any(k => k.StartsWith("enc.", StringComparison.Ordinal)))
+            return stateDict;
+        var result = new Dictionary<string, Tensor>(stateDict, StringComparer.Ordinal);
+        foreach ((string name, TorchSharp.Modules.Parameter parameter) in model.named_parameters())
+        {
+            if (!name.StartsWith("encs.", StringComparison.Ordinal) || result.ContainsKey(name))
+                continue;
+            string single = "enc." + string.Join('.', name.Split('.').Skip(2));
+            if (stateDict.TryGetValue(single, out Tensor? value) && value.shape.SequenceEqual(parameter.shape))
+                result[name] = value;
+        }
+        foreach (string key in stateDict.Keys.Where(k => k.StartsWith("enc.", StringComparison.Ordinal)))
+            result.Remove(key);
+        return result;
+    }
+
     /// <summary>Loads an official <c>.pth.tar</c>/<c>.pth</c> into a new model of <paramref name="architecture"/>.</summary>
     public static EvcModel LoadOfficial(string path, EvcArchitecture architecture)
     {
@@ -50,7 +75,7 @@ public static class CheckpointLoader
         try
         {
             var model = new EvcModel(architecture);
-            Load(model, Normalise(raw), path);
+            Load(model, MapScalableEncoders(model, Normalise(raw)), Path.GetFileName(path));
             return model;
         }
         finally

@@ -35,13 +35,23 @@ public sealed class ImageCodec
     }
 
     /// <summary>Compresses a padded image (values in [0, 1]) to an official <c>.bin</c>.</summary>
-    public byte[] Compress(Tensor xPadded, int height, int width, double qScale, out Trace trace)
+    public byte[] Compress(Tensor xPadded, int height, int width, double qScale, out Trace trace) =>
+        Compress(xPadded, height, width, qScale, -1, out trace);
+
+    /// <summary>
+    /// Compresses a padded image; <paramref name="encoderLevel"/> picks the scalable-encoder level (−1: the highest;
+    /// ignored by single-encoder models). The stream format does not depend on the level.
+    /// </summary>
+    public byte[] Compress(Tensor xPadded, int height, int width, double qScale, int encoderLevel, out Trace trace) =>
+        Compress(xPadded, height, width, qScale, encoderLevel, out trace, entropyCode: true);
+
+    private byte[] Compress(Tensor xPadded, int height, int width, double qScale, int encoderLevel, out Trace trace, bool entropyCode)
     {
         ArgumentNullException.ThrowIfNull(xPadded);
         (double qUsed, int qIndex) = QScale.Round(qScale);
         using var noGrad = no_grad();
         Tensor currQ = QScale.CurrentQ(_model.QBasic, qUsed);
-        Tensor y = _model.Analyse(xPadded) / currQ;
+        Tensor y = _model.Analyse(xPadded, encoderLevel) / currQ;
         Tensor z = _model.HyperEncoder.forward(y);
         Tensor zHat = z.round();
         Tensor[] prior = _model.PriorFusion.forward(_model.HyperDecoder.forward(zHat)).chunk(3, 1);
@@ -54,11 +64,15 @@ public sealed class ImageCodec
         byte[] pass0Indexes = ScaleIndexes(passes.Pass0Scales);
         byte[] pass1Indexes = ScaleIndexes(passes.Pass1Scales);
 
-        using var encoder = new RansEncoder();
-        encoder.Encode(zSymbols, zIndexes, _model.ZTable);
-        encoder.Encode(pass0, pass0Indexes, GaussianConditional.Table);
-        encoder.Encode(pass1, pass1Indexes, GaussianConditional.Table);
-        byte[] bin = BinFile.Write(height, width, qIndex, encoder.Flush());
+        byte[] bin = [];
+        if (entropyCode)
+        {
+            using var encoder = new RansEncoder();
+            encoder.Encode(zSymbols, zIndexes, _model.ZTable);
+            encoder.Encode(pass0, pass0Indexes, GaussianConditional.Table);
+            encoder.Encode(pass1, pass1Indexes, GaussianConditional.Table);
+            bin = BinFile.Write(height, width, qIndex, encoder.Flush());
+        }
         trace = new Trace(currQ, y, z, zHat, prior[0], prior[1], prior[2], passes.SpatialPriorOutput, passes.Pass0Scales, passes.Pass1Scales,
             passes.Pass0Means, passes.Pass1Means, zSymbols, pass0Indexes, pass1Indexes, pass0, pass1, passes.YHat * currQ);
         return bin;
@@ -100,6 +114,64 @@ public sealed class ImageCodec
         });
         decoder.Finish();
         return _model.Decoder.forward(yHat * currQ).clamp_(0, 1);
+    }
+
+    /// <summary>
+    /// The rate estimate of the official <c>forward</c> without entropy coding: Gaussian bits of the quantised y
+    /// (scales clamped to [0.11, 1e10]) plus the factorised prior's bits of ẑ, each <c>max(−log2(p + 1e-5), 0)</c>,
+    /// divided by the padded pixel count. Float32 in torch: an estimate, not a bitstream size.
+    /// </summary>
+    public double EstimateBitsPerPixel(Tensor xPadded, double qScale, int encoderLevel = -1)
+    {
+        ArgumentNullException.ThrowIfNull(xPadded);
+        using var scope = NewDisposeScope();
+        Compress(xPadded, (int)xPadded.shape[2], (int)xPadded.shape[3], qScale, encoderLevel, out Trace trace, entropyCode: false);
+        double bits = GaussianBits(trace, 0) + GaussianBits(trace, 1) + FactorizedBits(trace.ZHat);
+        return bits / (xPadded.shape[2] * xPadded.shape[3]);
+    }
+
+    private static double GaussianBits(Trace trace, int pass)
+    {
+        using var scope = NewDisposeScope();
+        long[] shape = pass == 0 ? trace.Pass0Scales.shape : trace.Pass1Scales.shape;
+        Tensor symbols = tensor(pass == 0 ? trace.Pass0Symbols : trace.Pass1Symbols, shape).to(ScalarType.Float32);
+        Tensor sigma = (pass == 0 ? trace.Pass0Scales : trace.Pass1Scales).cpu().clamp(0.11, 1e10);
+        Tensor sqrt2 = sigma * Math.Sqrt(2);
+        Tensor upper = 0.5 * (1 + special.erf((symbols + 0.5) / sqrt2));
+        Tensor lower = 0.5 * (1 + special.erf((symbols - 0.5) / sqrt2));
+        return ProbabilityBits(upper - lower);
+    }
+
+    private double FactorizedBits(Tensor zHat)
+    {
+        using var scope = NewDisposeScope();
+        Tensor z = zHat.cpu();
+        return ProbabilityBits(FactorizedCdf(z + 0.5) - FactorizedCdf(z - 0.5));
+    }
+
+    /// <summary>The bit estimator's CDF: <c>sigmoid(f4(f3(f2(f1(x)))))</c>, <c>f_k(x) = x·softplus(h) + b (+ tanh(x)·tanh(a))</c>.</summary>
+    private Tensor FactorizedCdf(Tensor x)
+    {
+        for (int k = 1; k <= 4; k++)
+        {
+            Tensor h = ChannelTensor(_model.BitEstimatorZ.GetParameter($"f{k}.h"));
+            Tensor b = ChannelTensor(_model.BitEstimatorZ.GetParameter($"f{k}.b"));
+            x = x * nn.functional.softplus(h) + b;
+            if (k < 4)
+            {
+                Tensor a = ChannelTensor(_model.BitEstimatorZ.GetParameter($"f{k}.a"));
+                x = x + x.tanh() * a.tanh();
+            }
+        }
+        return x.sigmoid();
+    }
+
+    private static Tensor ChannelTensor(float[] values) => tensor(values, new long[] { 1, values.Length, 1, 1 });
+
+    private static double ProbabilityBits(Tensor probabilities)
+    {
+        using Tensor bits = (-(probabilities + 1e-5).log2()).clamp_min(0).sum();
+        return bits.to(ScalarType.Float64).item<double>();
     }
 
     /// <summary>Symbols as the official coder receives them: clamped to ±30000, integers.</summary>

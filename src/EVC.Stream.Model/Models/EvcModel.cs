@@ -91,6 +91,27 @@ public sealed class EvcModel : nn.Module
         return values.data<float>()[rateIndex];
     }
 
-    /// <summary>The analysis transform (the first scalable encoder for scalable models).</summary>
-    public Tensor Analyse(Tensor x) => (_enc ?? _encs[0]).forward(x);
+    /// <summary>Number of encoder levels: 1, or the number of scalable encoders.</summary>
+    public int EncoderLevels => _enc is null ? _encs.Length : 1;
+
+    /// <summary>
+    /// The analysis transform. For scalable-encoder models (residual representation learning, EVC section 3.4),
+    /// level k combines the first k+1 encoders as the official <c>scalable_add</c> does: <c>(Σ_{j&lt;k} y_j + y_k) / (k+1)</c>;
+    /// a lower level is cheaper and codes a little worse. <paramref name="level"/> −1 means the highest.
+    /// </summary>
+    public Tensor Analyse(Tensor x, int level = -1)
+    {
+        if (_enc is not null)
+            return _enc.forward(x);
+        if (level < 0 || level >= _encs.Length)
+            level = _encs.Length - 1;
+        if (level == 0)
+            return _encs[0].forward(x);
+        using var scope = NewDisposeScope();
+        Tensor sum = _encs[0].forward(x);
+        for (int j = 1; j < level; j++)
+            sum = sum + _encs[j].forward(x);
+        Tensor combined = (sum + _encs[level].forward(x)) / (level + 1);
+        return combined.MoveToOuterDisposeScope();
+    }
 }
