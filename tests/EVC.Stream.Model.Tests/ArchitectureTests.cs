@@ -75,6 +75,9 @@ public class ArchitectureTests(ITestOutputHelper output)
         // Identical encoders: the average of two equal outputs is the same output, so level 1 codes the same bytes.
         byte[] level1 = new ImageCodec(scalable).Compress(x, 61, 97, scalable.Anchor(2), 1, out _);
         Assert.Equal(official, level1);
+        int chosen = new ImageCodec(scalable).ChooseEncoderLevel(x, scalable.Anchor(2));
+        Assert.InRange(chosen, 0, 3);
+        Assert.Equal(0, new ImageCodec(ModelFixture.EvcSs).ChooseEncoderLevel(x, 1.0));
     }
 
     [Fact]

@@ -29,8 +29,8 @@ internal sealed class ImageEncodeCommand : Command<ImageEncodeCommand.Settings>
         public double? QScale { get; init; }
 
         [CommandOption("--encoder-level <L>")]
-        [Description("Scalable-encoder models: encoder level 0..3 (lower is faster). Default: the highest.")]
-        public int EncoderLevel { get; init; } = -1;
+        [Description("Scalable-encoder models: encoder level 0..3 (lower is faster), or auto (the lowest RD cost, as the official scalable encoder chooses). Default: the highest.")]
+        public string? EncoderLevel { get; init; }
 
         [CommandOption("--estimate")]
         [Description("Only print the estimated bpp (no entropy coding, nothing written).")]
@@ -48,6 +48,8 @@ internal sealed class ImageEncodeCommand : Command<ImageEncodeCommand.Settings>
                 return ValidationResult.Error("give --q-scale or --rate-index, not both");
             if (QScale is <= 0)
                 return ValidationResult.Error("--q-scale must be positive");
+            if (EncoderLevel is not null and not "auto" && !(int.TryParse(EncoderLevel, out int level) && level is >= 0 and <= 15))
+                return ValidationResult.Error("--encoder-level must be 0..3 or auto");
             return base.Validate();
         }
     }
@@ -63,13 +65,22 @@ internal sealed class ImageEncodeCommand : Command<ImageEncodeCommand.Settings>
         double q = settings.QScale ?? model.Anchor(settings.RateIndex ?? 0);
         using var scope = NewDisposeScope();
         Tensor x = ImageCodec.Pad(tensor(image.Data, new long[] { 1, 3, image.Height, image.Width }).to(device));
+        var codec = new ImageCodec(model);
+        int level = settings.EncoderLevel switch
+        {
+            null => -1,
+            "auto" => codec.ChooseEncoderLevel(x, q),
+            string text => int.Parse(text, System.Globalization.CultureInfo.InvariantCulture) < model.EncoderLevels
+                ? int.Parse(text, System.Globalization.CultureInfo.InvariantCulture)
+                : throw new ArgumentException($"--encoder-level {text}: {model.Architecture.Name} has {model.EncoderLevels} encoder level(s)"),
+        };
         if (settings.Estimate)
         {
-            double bpp = new ImageCodec(model).EstimateBitsPerPixel(x, q, settings.EncoderLevel);
+            double bpp = codec.EstimateBitsPerPixel(x, q, level);
             AnsiConsole.MarkupLine($"estimated {bpp:F4} bpp (padded {x.shape[3]}x{x.shape[2]}, payload only)");
             return 0;
         }
-        byte[] bin = new ImageCodec(model).Compress(x, image.Height, image.Width, q, settings.EncoderLevel, out _);
+        byte[] bin = codec.Compress(x, image.Height, image.Width, q, level, out _);
         WriteAtomically(settings.Output!, bin);
         (double qUsed, int qIndex) = QScale.Round(q);
         AnsiConsole.MarkupLine($"{Markup.Escape(settings.Output!)}: {bin.Length:N0} bytes, {bin.Length * 8.0 / (image.Width * image.Height):F4} bpp, q_scale {qUsed} (q_index {qIndex})");

@@ -130,6 +130,45 @@ public sealed class ImageCodec
         return bits / (xPadded.shape[2] * xPadded.shape[3]);
     }
 
+    /// <summary>λ of each rate anchor in the RD cost <c>λ·255²·MSE + bpp</c> (official <c>lmbdas</c>).</summary>
+    public static readonly double[] AnchorLambdas = [0.0022, 0.0050, 0.012, 0.027];
+
+    /// <summary>
+    /// The scalable-encoder level with the lowest RD cost <c>λ·255²·MSE + bpp</c> for this image, as the official
+    /// scalable <c>compress</c> chooses it when no level is forced; λ is that of the rate anchor nearest to
+    /// <paramref name="qScale"/>. Single-encoder models return 0.
+    /// </summary>
+    public int ChooseEncoderLevel(Tensor xPadded, double qScale)
+    {
+        ArgumentNullException.ThrowIfNull(xPadded);
+        if (_model.EncoderLevels <= 1)
+            return 0;
+        int anchor = 0;
+        for (int i = 1; i < AnchorLambdas.Length; i++)
+        {
+            if (Math.Abs(Math.Log(_model.Anchor(i) / qScale)) < Math.Abs(Math.Log(_model.Anchor(anchor) / qScale)))
+                anchor = i;
+        }
+        int best = 0;
+        double bestCost = double.PositiveInfinity;
+        for (int level = 0; level < _model.EncoderLevels; level++)
+        {
+            using var scope = NewDisposeScope();
+            using var noGrad = no_grad();
+            Compress(xPadded, (int)xPadded.shape[2], (int)xPadded.shape[3], qScale, level, out Trace trace, entropyCode: false);
+            double bpp = (GaussianBits(trace, 0) + GaussianBits(trace, 1) + FactorizedBits(trace.ZHat)) / (xPadded.shape[2] * xPadded.shape[3]);
+            Tensor xHat = _model.Decoder.forward(trace.YHat);
+            double mse = (xHat - xPadded).square().mean().to(ScalarType.Float64).item<double>();
+            double cost = AnchorLambdas[anchor] * 255 * 255 * mse + bpp;
+            if (cost < bestCost)
+            {
+                bestCost = cost;
+                best = level;
+            }
+        }
+        return best;
+    }
+
     private static double GaussianBits(Trace trace, int pass)
     {
         using var scope = NewDisposeScope();
