@@ -43,6 +43,9 @@ public static class Program
         config.AddBranch("bench", bench =>
         {
             bench.SetDescription("Measure speed and quality.");
+            bench.AddCommand<DeterminismBenchCommand>("determinism")
+                .WithDescription("Count scale-index differences and broken frames across batch sizes and thread counts (official mode).")
+                .WithExample("bench", "determinism");
             bench.AddCommand<ModelBenchCommand>("model")
                 .WithDescription("CPU time per frame of compress and decompress against the official PyTorch figures.")
                 .WithExample("bench", "model", "--arch", "EVC_SS", "--size", "768x512");

@@ -78,6 +78,39 @@ public sealed class ImageCodec
         return bin;
     }
 
+    /// <summary>One image of a batch: its <c>.bin</c> and the CDF indexes the encoder used in each pass.</summary>
+    public sealed record BatchItem(byte[] Bin, byte[] Pass0Indexes, byte[] Pass1Indexes);
+
+    /// <summary>
+    /// Compresses a batch of padded images of one size (N, 3, Hpad, Wpad) with one pass of the networks and one
+    /// <c>.bin</c> per image. In official mode the float results — and so the indexes — may depend on the batch size.
+    /// </summary>
+    public BatchItem[] CompressBatch(Tensor xPadded, int height, int width, double qScale)
+    {
+        ArgumentNullException.ThrowIfNull(xPadded);
+        (double qUsed, int qIndex) = QScale.Round(qScale);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        Tensor currQ = QScale.CurrentQ(_model.QBasic, qUsed);
+        Tensor y = _model.Analyse(xPadded) / currQ;
+        Tensor zHat = _model.HyperEncoder.forward(y).round();
+        Tensor[] prior = _model.PriorFusion.forward(_model.HyperDecoder.forward(zHat)).chunk(3, 1);
+        DualSpatialPrior.Encoded passes = DualSpatialPrior.Compress(y, prior[2], prior[1], prior[0], _model.SpatialPrior);
+        var items = new BatchItem[xPadded.shape[0]];
+        for (int b = 0; b < items.Length; b++)
+        {
+            Tensor zItem = zHat.narrow(0, b, 1);
+            byte[] pass0Indexes = ScaleIndexes(passes.Pass0Scales.narrow(0, b, 1));
+            byte[] pass1Indexes = ScaleIndexes(passes.Pass1Scales.narrow(0, b, 1));
+            using var encoder = new RansEncoder();
+            encoder.Encode(ToSymbols(zItem), ChannelIndexes(zItem.shape), _model.ZTable);
+            encoder.Encode(ToSymbols(passes.Pass0Symbols.narrow(0, b, 1)), pass0Indexes, GaussianConditional.Table);
+            encoder.Encode(ToSymbols(passes.Pass1Symbols.narrow(0, b, 1)), pass1Indexes, GaussianConditional.Table);
+            items[b] = new BatchItem(BinFile.Write(height, width, qIndex, encoder.Flush()), pass0Indexes, pass1Indexes);
+        }
+        return items;
+    }
+
     /// <summary>Decompresses an official <c>.bin</c> to the padded reconstruction, clamped to [0, 1] (1, 3, Hpad, Wpad).</summary>
     /// <exception cref="EntropyCodingException">The payload is corrupt or truncated.</exception>
     public Tensor Decompress(ReadOnlyMemory<byte> bin, out int height, out int width) => Decompress(bin, out height, out width, null);

@@ -1,0 +1,172 @@
+using System.ComponentModel;
+using System.Text.Json;
+using EVC.Stream.Cli.Benchmarks;
+using EVC.Stream.Entropy;
+using EVC.Stream.Media;
+using EVC.Stream.Model.Checkpoints;
+using EVC.Stream.Model.Codec;
+using EVC.Stream.Model.Models;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using static TorchSharp.torch;
+
+namespace EVC.Stream.Cli.Commands;
+
+/// <summary>
+/// <c>evcstream bench determinism</c>: how often float non-determinism breaks official-mode streams. Each image is
+/// encoded with batch 1 and batch 4, with 1 and 2 threads; every stream is then decoded alone with the other thread
+/// count. Counts the scale indexes that differ before the entropy coder and the frames that do not decode to the
+/// encoder's symbols.
+/// </summary>
+internal sealed class DeterminismBenchCommand : Command<DeterminismBenchCommand.Settings>
+{
+    private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--images <DIR>")]
+        [Description("PNG folder (default: ../shared/datasets/kodak). The top-left --size crop of each image is used.")]
+        public string? Images { get; init; }
+
+        [CommandOption("--count <N>")]
+        [Description("Number of images (a multiple of 4). Default 8.")]
+        public int Count { get; init; } = 8;
+
+        [CommandOption("--size <WxH>")]
+        [Description("Crop size (multiples of 64). Default 512x512.")]
+        public string Size { get; init; } = "512x512";
+
+        [CommandOption("--weights <FILE>")]
+        [Description("Weights (default: the reference kit's EVC_SS).")]
+        public string? Weights { get; init; }
+
+        [CommandOption("--arch <ARCH>")]
+        [Description("Architecture for official checkpoints. Default EVC_SS.")]
+        public string Arch { get; init; } = "EVC_SS";
+
+        [CommandOption("--rate-index <I>")]
+        [Description("Rate anchor. Default 1.")]
+        public int RateIndex { get; init; } = 1;
+
+        [CommandOption("--json")]
+        [Description("Print JSON.")]
+        public bool Json { get; init; }
+    }
+
+    private sealed record Setting(string Name, int Batch, int Threads);
+
+    internal sealed record SettingResult(string Setting, int IndexesDifferingFromReference, int DecodedWithThreads,
+        int FramesDecodedExactly, int FramesDesynchronised, int DecoderIndexDifferences);
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        string[] size = settings.Size.Split('x', 'X');
+        if (size.Length != 2 || !int.TryParse(size[0], out int width) || !int.TryParse(size[1], out int height) || width % 64 != 0 || height % 64 != 0)
+            throw new ArgumentException($"--size must be WxH in multiples of 64 (got '{settings.Size}')");
+        if (settings.Count < 4 || settings.Count % 4 != 0)
+            throw new ArgumentException("--count must be a positive multiple of 4");
+        string kit = ReferenceKit.Find(null) ?? throw new DirectoryNotFoundException("reference kit not found (../shared/reference/evc-official)");
+        string images = settings.Images ?? Path.GetFullPath(Path.Combine(kit, "..", "..", "datasets", "kodak"));
+        string weights = settings.Weights ?? Path.Combine(kit, "checkpoints", "EVC_SS.pth.tar");
+
+        var crops = new List<float[]>();
+        foreach (string file in Directory.GetFiles(images, "*.png").Order(StringComparer.Ordinal))
+        {
+            PlanarImage image = PlanarImage.LoadPng(file);
+            if (image.Width < width || image.Height < height)
+                continue;
+            var crop = new float[3 * width * height];
+            for (int c = 0; c < 3; c++)
+                for (int y = 0; y < height; y++)
+                    Array.Copy(image.Data, c * image.Width * image.Height + y * image.Width, crop, c * width * height + y * width, width);
+            crops.Add(crop);
+            if (crops.Count == settings.Count)
+                break;
+        }
+        if (crops.Count < settings.Count)
+            throw new ArgumentException($"{images} has only {crops.Count} images of at least {width}x{height}");
+
+        EvcModel model = WeightsFile.Load(weights, settings.Arch);
+        var codec = new ImageCodec(model);
+        double q = model.Anchor(settings.RateIndex);
+        Setting[] grid = [new("batch 1, 1 thread", 1, 1), new("batch 1, 2 threads", 1, 2), new("batch 4, 1 thread", 4, 1), new("batch 4, 2 threads", 4, 2)];
+
+        var encoded = new Dictionary<string, ImageCodec.BatchItem[]>();
+        foreach (Setting setting in grid)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            if (!settings.Json)
+                AnsiConsole.MarkupLine($"[grey]encoding: {setting.Name}…[/]");
+            set_num_threads(setting.Threads);
+            var items = new List<ImageCodec.BatchItem>();
+            for (int start = 0; start < crops.Count; start += setting.Batch)
+            {
+                using var scope = NewDisposeScope();
+                var batch = new float[setting.Batch * crops[0].Length];
+                for (int b = 0; b < setting.Batch; b++)
+                    crops[start + b].CopyTo(batch, b * crops[0].Length);
+                items.AddRange(codec.CompressBatch(tensor(batch, new long[] { setting.Batch, 3, height, width }), height, width, q));
+            }
+            encoded[setting.Name] = [.. items];
+        }
+
+        var results = new List<SettingResult>();
+        ImageCodec.BatchItem[] reference = encoded[grid[0].Name];
+        foreach (Setting setting in grid)
+        {
+            ImageCodec.BatchItem[] items = encoded[setting.Name];
+            int indexDifferences = 0;
+            for (int i = 0; i < items.Length; i++)
+                indexDifferences += Differences(items[i].Pass0Indexes, reference[i].Pass0Indexes) + Differences(items[i].Pass1Indexes, reference[i].Pass1Indexes);
+
+            int decodeThreads = setting.Threads == 1 ? 2 : 1;
+            if (!settings.Json)
+                AnsiConsole.MarkupLine($"[grey]decoding {setting.Name} streams with {decodeThreads} thread(s)…[/]");
+            set_num_threads(decodeThreads);
+            int exact = 0, broken = 0, decoderDifferences = 0;
+            foreach (ImageCodec.BatchItem item in items)
+            {
+                using var scope = NewDisposeScope();
+                var seen = new List<byte[]>();
+                bool failed = false;
+                try
+                {
+                    codec.Decompress(item.Bin, out _, out _, (_, _, indexes) => seen.Add(indexes));
+                }
+                catch (EntropyCodingException)
+                {
+                    failed = true;
+                }
+                int differences = Differences(seen[0], item.Pass0Indexes) + (seen.Count > 1 ? Differences(seen[1], item.Pass1Indexes) : 0);
+                decoderDifferences += differences;
+                if (!failed && differences == 0)
+                    exact++;
+                else
+                    broken++;
+            }
+            results.Add(new SettingResult(setting.Name, indexDifferences, decodeThreads, exact, broken, decoderDifferences));
+        }
+
+        if (settings.Json)
+        {
+            Console.Out.WriteLine(JsonSerializer.Serialize(new { benchmark = "determinism", mode = "official", frames = crops.Count, frame = $"{width}x{height}", rate_index = settings.RateIndex, results }, s_json));
+            return 0;
+        }
+        var table = new Table().Title($"[bold]official mode, {crops.Count} frames of {width}x{height}, rate index {settings.RateIndex}[/]")
+            .AddColumn("encoded with").AddColumn(new TableColumn("indexes ≠ batch 1, 1 thread").RightAligned())
+            .AddColumn("decoded with").AddColumn(new TableColumn("frames exact").RightAligned())
+            .AddColumn(new TableColumn("frames broken").RightAligned()).AddColumn(new TableColumn("decoder index ≠ encoder").RightAligned());
+        foreach (SettingResult r in results)
+            table.AddRow(r.Setting, $"{r.IndexesDifferingFromReference}", $"batch 1, {r.DecodedWithThreads} thread(s)", $"{r.FramesDecodedExactly}", $"{r.FramesDesynchronised}", $"{r.DecoderIndexDifferences}");
+        AnsiConsole.Write(table);
+        return 0;
+    }
+
+    private static int Differences(byte[] a, byte[] b)
+    {
+        int count = 0;
+        for (int i = 0; i < Math.Min(a.Length, b.Length); i++)
+            count += a[i] != b[i] ? 1 : 0;
+        return count + Math.Abs(a.Length - b.Length);
+    }
+}
