@@ -7,26 +7,7 @@ namespace EVC.Stream.Cli.Tests;
 [Collection("Console")]
 public class CliTests
 {
-    private static (int Code, string Out, string Error) Run(params string[] args)
-    {
-        TextWriter originalOut = Console.Out, originalError = Console.Error;
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        Console.SetOut(output);
-        Console.SetError(error);
-        try
-        {
-            var app = new CommandApp();
-            app.Configure(Program.Configure);
-            int code = app.Run(args);
-            return (code, output.ToString(), error.ToString());
-        }
-        finally
-        {
-            Console.SetOut(originalOut);
-            Console.SetError(originalError);
-        }
-    }
+    private static (int Code, string Out, string Error) Run(params string[] args) => CliRunner.Run(args);
 
     [Fact]
     public void Bench_entropy_json_reports_both_profiles_with_ratios_and_exact_payloads()

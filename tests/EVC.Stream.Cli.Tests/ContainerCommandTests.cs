@@ -12,26 +12,7 @@ public sealed class ContainerCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    private static (int Code, string Out, string Error) Run(params string[] args)
-    {
-        TextWriter originalOut = Console.Out, originalError = Console.Error;
-        using var output = new StringWriter();
-        using var error = new StringWriter();
-        Console.SetOut(output);
-        Console.SetError(error);
-        try
-        {
-            var app = new CommandApp();
-            app.Configure(Program.Configure);
-            int code = app.Run(args);
-            return (code, output.ToString(), error.ToString());
-        }
-        finally
-        {
-            Console.SetOut(originalOut);
-            Console.SetError(originalError);
-        }
-    }
+    private static (int Code, string Out, string Error) Run(params string[] args) => CliRunner.Run(args);
 
     /// <summary>Writes 10 frames (sizes 1000, 1100, …, 1900 bytes) at 25 fps; returns the path and packet offsets.</summary>
     private async Task<(string Path, long[] Offsets)> WriteAsync(string name, int frames = 10)

@@ -1,0 +1,33 @@
+using Spectre.Console;
+using Spectre.Console.Cli;
+
+namespace EVC.Stream.Cli.Tests;
+
+/// <summary>Runs the real command tree in-process, capturing stdout and stderr (tests using it share the "Console" collection).</summary>
+internal static class CliRunner
+{
+    public static (int Code, string Out, string Error) Run(params string[] args)
+    {
+        TextWriter originalOut = Console.Out, originalError = Console.Error;
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        Console.SetOut(output);
+        Console.SetError(error);
+        // AnsiConsole keeps the writer it first saw: give it this run's.
+        IAnsiConsole originalAnsi = AnsiConsole.Console;
+        AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
+        try
+        {
+            var app = new CommandApp();
+            app.Configure(Program.Configure);
+            int code = app.Run(args);
+            return (code, output.ToString(), error.ToString());
+        }
+        finally
+        {
+            Console.SetOut(originalOut);
+            Console.SetError(originalError);
+            AnsiConsole.Console = originalAnsi;
+        }
+    }
+}
