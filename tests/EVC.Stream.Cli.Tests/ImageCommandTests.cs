@@ -9,15 +9,7 @@ public sealed class ImageCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    private static string FindKit()
-    {
-        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "EVC.Stream.sln")))
-                return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "reference", "evc-official"));
-        }
-        throw new DirectoryNotFoundException("repository root not found");
-    }
+    private static string FindKit() => EVC.Stream.Tests.Shared.TestPaths.Kit;
 
     private static string Checkpoint => Path.Combine(s_kit, "checkpoints", "EVC_SS.pth.tar");
 

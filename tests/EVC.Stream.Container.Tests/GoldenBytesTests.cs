@@ -61,16 +61,7 @@ public class GoldenBytesTests
         return text.ToString();
     }
 
-    internal static string DocPath()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            string candidate = Path.Combine(directory.FullName, "docs", "evcs-format.md");
-            if (File.Exists(candidate) && File.Exists(Path.Combine(directory.FullName, "EVC.Stream.sln")))
-                return candidate;
-        }
-        throw new FileNotFoundException("docs/evcs-format.md not found above the test directory.");
-    }
+    internal static string DocPath() => Path.Combine(EVC.Stream.Tests.Shared.TestPaths.RepositoryRoot, "docs", "evcs-format.md");
 
     /// <summary>Bytes of the first fenced block after the golden marker: "OFFSET  hex bytes … |ascii|" lines.</summary>
     internal static byte[] ParseDump(string markdown)

@@ -11,12 +11,12 @@ namespace EVC.Stream.Entropy.Tests;
 /// </summary>
 internal static class KitData
 {
-    private static readonly Lazy<string> s_root = new(FindRoot);
+    
     private static readonly Lazy<SafetensorsFile> s_tables = new(() => SafetensorsFile.Load(Path.Combine(Root, "checkpoints", "EVC_SS_cdf_tables.safetensors")));
     private static readonly Lazy<CdfTable> s_gaussian = new(() => LoadTable("gaussian"));
     private static readonly Lazy<CdfTable> s_z = new(() => LoadTable("z"));
 
-    public static string Root => s_root.Value;
+    public static string Root => EVC.Stream.Tests.Shared.TestPaths.Kit;
 
     public static SafetensorsFile Tables => s_tables.Value;
 
@@ -126,19 +126,5 @@ internal static class KitData
         return indexes;
     }
 
-    private static string FindRoot()
-    {
-        string? configured = Environment.GetEnvironmentVariable("EVC_REFERENCE_KIT");
-        if (!string.IsNullOrEmpty(configured))
-            return Directory.Exists(configured) ? configured : throw new DirectoryNotFoundException($"EVC_REFERENCE_KIT={configured} does not exist.");
-        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "EVC.Stream.sln")))
-            {
-                string kit = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "reference", "evc-official"));
-                return Directory.Exists(kit) ? kit : throw new DirectoryNotFoundException($"The official reference kit is missing: expected {kit} (or set EVC_REFERENCE_KIT).");
-            }
-        }
-        throw new DirectoryNotFoundException("Could not find the repository root (EVC.Stream.sln) above " + AppContext.BaseDirectory);
-    }
+
 }

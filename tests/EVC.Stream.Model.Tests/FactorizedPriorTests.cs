@@ -9,15 +9,7 @@ namespace EVC.Stream.Model.Tests;
 /// <summary>The z table built from the official checkpoint's weights equals the table the official code built.</summary>
 public class FactorizedPriorTests
 {
-    internal static string Kit()
-    {
-        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "EVC.Stream.sln")))
-                return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "reference", "evc-official"));
-        }
-        throw new DirectoryNotFoundException("repository root not found");
-    }
+    internal static string Kit() => EVC.Stream.Tests.Shared.TestPaths.Kit;
 
     /// <summary>Every kit checkpoint that comes with its official tables (held-back ones dropped in the kit included).</summary>
     public static IEnumerable<object[]> Checkpoints() =>

@@ -76,13 +76,5 @@ public class SafetensorsTests
         Assert.Throws<SafetensorsFormatException>(() => SafetensorsFile.Parse(file));
     }
 
-    private static string RepositoryRoot()
-    {
-        for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "EVC.Stream.sln")))
-                return dir.FullName;
-        }
-        throw new DirectoryNotFoundException("repository root not found");
-    }
+    private static string RepositoryRoot() => EVC.Stream.Tests.Shared.TestPaths.RepositoryRoot;
 }
