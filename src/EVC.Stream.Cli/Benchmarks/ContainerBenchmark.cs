@@ -81,11 +81,11 @@ internal static class ContainerBenchmark
             TimeSpan cpuUsed = Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
             cpu[r] = cpuUsed.TotalSeconds / (mux[r] + demux[r]);
         }
-        double muxSeconds = Median(mux), demuxSeconds = Median(demux);
+        double muxSeconds = BenchmarkMath.Median(mux), demuxSeconds = BenchmarkMath.Median(demux);
         double megabytes = (double)frames * payloadBytes / 1e6;
-        double muxDemuxFps = frames / Median(Enumerable.Range(0, repeat).Select(r => mux[r] + demux[r]).ToArray());
+        double muxDemuxFps = frames / BenchmarkMath.Median(Enumerable.Range(0, repeat).Select(r => mux[r] + demux[r]).ToArray());
         return new ContainerMediumResult(medium, frames / muxSeconds, frames / demuxSeconds, muxDemuxFps,
-            megabytes / muxSeconds, megabytes / demuxSeconds, muxDemuxFps / TargetFps, Median(cpu));
+            megabytes / muxSeconds, megabytes / demuxSeconds, muxDemuxFps / TargetFps, BenchmarkMath.Median(cpu));
     }
 
     /// <summary>Writes and reads <paramref name="frames"/> frames; returns the seconds each side took.</summary>
@@ -119,13 +119,5 @@ internal static class ContainerBenchmark
         }
         double demux = Stopwatch.GetElapsedTime(start).TotalSeconds;
         return (mux, demux);
-    }
-
-    private static double Median(double[] values)
-    {
-        double[] sorted = [.. values];
-        Array.Sort(sorted);
-        int n = sorted.Length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 }

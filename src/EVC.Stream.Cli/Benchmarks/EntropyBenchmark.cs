@@ -135,7 +135,7 @@ internal static class EntropyBenchmark
 
     private static CoderSpeed Speed(double[] encodeMs, double[] decodeMs, int symbols)
     {
-        double encode = Median(encodeMs), decode = Median(decodeMs);
+        double encode = BenchmarkMath.Median(encodeMs), decode = BenchmarkMath.Median(decodeMs);
         return new CoderSpeed(encode, decode, symbols / encode / 1000.0, symbols / decode / 1000.0);
     }
 
@@ -188,15 +188,7 @@ internal static class EntropyBenchmark
             encodeRuns[i] = Measure(encode: true);
             decodeRuns[i] = Measure(encode: false);
         }
-        return (Median(encodeRuns), Median(decodeRuns));
-    }
-
-    internal static double Median(double[] values)
-    {
-        double[] sorted = (double[])values.Clone();
-        Array.Sort(sorted);
-        int n = sorted.Length;
-        return n % 2 == 1 ? sorted[n / 2] : 0.5 * (sorted[n / 2 - 1] + sorted[n / 2]);
+        return (BenchmarkMath.Median(encodeRuns), BenchmarkMath.Median(decodeRuns));
     }
 }
 

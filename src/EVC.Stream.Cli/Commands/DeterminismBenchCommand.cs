@@ -60,9 +60,7 @@ internal sealed class DeterminismBenchCommand : Command<DeterminismBenchCommand.
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        string[] size = settings.Size.Split('x', 'X');
-        if (size.Length != 2 || !int.TryParse(size[0], out int width) || !int.TryParse(size[1], out int height) || width % 64 != 0 || height % 64 != 0)
-            throw new ArgumentException($"--size must be WxH in multiples of 64 (got '{settings.Size}')");
+        (int width, int height) = BenchmarkMath.ParseSize(settings.Size, 64);
         if (settings.Count < 4 || settings.Count % 4 != 0)
             throw new ArgumentException("--count must be a positive multiple of 4");
         string kit = ReferenceKit.Find(null) ?? throw new DirectoryNotFoundException("reference kit not found (../shared/reference/evc-official)");

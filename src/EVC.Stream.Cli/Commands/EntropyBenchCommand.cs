@@ -41,14 +41,6 @@ internal sealed class EntropyBenchCommand : Command<EntropyBenchCommand.Settings
         [Description("JSON with the official C++ coder's figures from a side-by-side run: {\"low-rate\": {\"encode_msym_per_second\": .., \"decode_msym_per_second\": ..}, ...}.")]
         public string? Official { get; init; }
 
-        public (int Width, int Height) ParseSize()
-        {
-            string[] parts = Size.Split('x', 'X');
-            if (parts.Length != 2 || !int.TryParse(parts[0], out int w) || !int.TryParse(parts[1], out int h) || w <= 0 || h <= 0 || w % 64 != 0 || h % 64 != 0)
-                throw new ArgumentException($"--size must be WxH with multiples of 64 (got '{Size}')");
-            return (w, h);
-        }
-
         public override ValidationResult Validate()
         {
             if (Repeat < 1)
@@ -61,7 +53,7 @@ internal sealed class EntropyBenchCommand : Command<EntropyBenchCommand.Settings
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        (int width, int height) = settings.ParseSize();
+        (int width, int height) = BenchmarkMath.ParseSize(settings.Size, 64);
         string? kit = ReferenceKit.Find(settings.Kit);
         Dictionary<string, OfficialFigures>? official = settings.Official is null ? null : LoadOfficial(settings.Official);
 

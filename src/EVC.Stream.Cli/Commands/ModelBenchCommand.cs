@@ -57,9 +57,7 @@ internal sealed class ModelBenchCommand : Command<ModelBenchCommand.Settings>
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        string[] size = settings.Size.Split('x', 'X');
-        if (size.Length != 2 || !int.TryParse(size[0], out int width) || !int.TryParse(size[1], out int height) || width < 1 || height < 1)
-            throw new ArgumentException($"--size must be WxH (got '{settings.Size}')");
+        (int width, int height) = BenchmarkMath.ParseSize(settings.Size);
         set_num_threads(settings.Threads);
         string? weights = settings.Weights;
         if (weights is null && settings.Arch == "EVC_SS" && ReferenceKit.Find(null) is string kit)
@@ -95,7 +93,7 @@ internal sealed class ModelBenchCommand : Command<ModelBenchCommand.Settings>
                 decompress[r] = decompressSeconds;
             }
         }
-        double c = EntropyBenchmark.Median(compress), d = EntropyBenchmark.Median(decompress);
+        double c = BenchmarkMath.Median(compress), d = BenchmarkMath.Median(decompress);
         var official = Official(settings.Threads, width, height);
         if (settings.Json)
         {
