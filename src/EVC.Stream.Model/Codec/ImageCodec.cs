@@ -48,34 +48,42 @@ public sealed class ImageCodec
     private byte[] Compress(Tensor xPadded, int height, int width, double qScale, int encoderLevel, out Trace trace, bool entropyCode)
     {
         ArgumentNullException.ThrowIfNull(xPadded);
-        (double qUsed, int qIndex) = QScale.Round(qScale);
         using var noGrad = no_grad();
+        Analysis a = Analyse(xPadded, qScale, encoderLevel);
+        int[] zSymbols = ToSymbols(a.ZHat);
+        int[] pass0 = ToSymbols(a.Passes.Pass0Symbols);
+        int[] pass1 = ToSymbols(a.Passes.Pass1Symbols);
+        byte[] pass0Indexes = ScaleIndexes(a.Passes.Pass0Scales);
+        byte[] pass1Indexes = ScaleIndexes(a.Passes.Pass1Scales);
+        byte[] bin = entropyCode ? EntropyCode(zSymbols, a.ZHat.shape, pass0, pass0Indexes, pass1, pass1Indexes, height, width, a.QIndex) : [];
+        trace = new Trace(a.CurrQ, a.Y, a.Z, a.ZHat, a.Prior[0], a.Prior[1], a.Prior[2], a.Passes.SpatialPriorOutput, a.Passes.Pass0Scales, a.Passes.Pass1Scales,
+            a.Passes.Pass0Means, a.Passes.Pass1Means, zSymbols, pass0Indexes, pass1Indexes, pass0, pass1, a.Passes.YHat * a.CurrQ);
+        return bin;
+    }
+
+    /// <summary>Everything the networks compute on the encoder side (official <c>compress</c> up to entropy coding).</summary>
+    private sealed record Analysis(int QIndex, Tensor CurrQ, Tensor Y, Tensor Z, Tensor ZHat, Tensor[] Prior, DualSpatialPrior.Encoded Passes);
+
+    private Analysis Analyse(Tensor xPadded, double qScale, int encoderLevel)
+    {
+        (double qUsed, int qIndex) = QScale.Round(qScale);
         Tensor currQ = QScale.CurrentQ(_model.QBasic, qUsed);
         Tensor y = _model.Analyse(xPadded, encoderLevel) / currQ;
         Tensor z = _model.HyperEncoder.forward(y);
         Tensor zHat = z.round();
-        Tensor[] prior = _model.PriorFusion.forward(_model.HyperDecoder.forward(zHat)).chunk(3, 1);
+        Tensor[] prior = _model.PriorFusion.forward(_model.HyperDecoder.forward(zHat)).chunk(3, 1);  // q_step, scales, means
         DualSpatialPrior.Encoded passes = DualSpatialPrior.Compress(y, prior[2], prior[1], prior[0], _model.SpatialPrior);
+        return new Analysis(qIndex, currQ, y, z, zHat, prior, passes);
+    }
 
-        int[] zSymbols = ToSymbols(zHat);
-        byte[] zIndexes = ChannelIndexes(zHat.shape);
-        int[] pass0 = ToSymbols(passes.Pass0Symbols);
-        int[] pass1 = ToSymbols(passes.Pass1Symbols);
-        byte[] pass0Indexes = ScaleIndexes(passes.Pass0Scales);
-        byte[] pass1Indexes = ScaleIndexes(passes.Pass1Scales);
-
-        byte[] bin = [];
-        if (entropyCode)
-        {
-            using var encoder = new RansEncoder();
-            encoder.Encode(zSymbols, zIndexes, _model.ZTable);
-            encoder.Encode(pass0, pass0Indexes, GaussianConditional.Table);
-            encoder.Encode(pass1, pass1Indexes, GaussianConditional.Table);
-            bin = BinFile.Write(height, width, qIndex, encoder.Flush());
-        }
-        trace = new Trace(currQ, y, z, zHat, prior[0], prior[1], prior[2], passes.SpatialPriorOutput, passes.Pass0Scales, passes.Pass1Scales,
-            passes.Pass0Means, passes.Pass1Means, zSymbols, pass0Indexes, pass1Indexes, pass0, pass1, passes.YHat * currQ);
-        return bin;
+    /// <summary>The official call order: z (index = channel), pass 0, pass 1, one flush; then the <c>.bin</c> header.</summary>
+    private byte[] EntropyCode(int[] zSymbols, long[] zShape, int[] pass0, byte[] pass0Indexes, int[] pass1, byte[] pass1Indexes, int height, int width, int qIndex)
+    {
+        using var encoder = new RansEncoder();
+        encoder.Encode(zSymbols, ChannelIndexes(zShape), _model.ZTable);
+        encoder.Encode(pass0, pass0Indexes, GaussianConditional.Table);
+        encoder.Encode(pass1, pass1Indexes, GaussianConditional.Table);
+        return BinFile.Write(height, width, qIndex, encoder.Flush());
     }
 
     /// <summary>One image of a batch: its <c>.bin</c> and the CDF indexes the encoder used in each pass.</summary>
@@ -88,25 +96,18 @@ public sealed class ImageCodec
     public BatchItem[] CompressBatch(Tensor xPadded, int height, int width, double qScale)
     {
         ArgumentNullException.ThrowIfNull(xPadded);
-        (double qUsed, int qIndex) = QScale.Round(qScale);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        Tensor currQ = QScale.CurrentQ(_model.QBasic, qUsed);
-        Tensor y = _model.Analyse(xPadded) / currQ;
-        Tensor zHat = _model.HyperEncoder.forward(y).round();
-        Tensor[] prior = _model.PriorFusion.forward(_model.HyperDecoder.forward(zHat)).chunk(3, 1);
-        DualSpatialPrior.Encoded passes = DualSpatialPrior.Compress(y, prior[2], prior[1], prior[0], _model.SpatialPrior);
+        Analysis a = Analyse(xPadded, qScale, -1);
         var items = new BatchItem[xPadded.shape[0]];
         for (int b = 0; b < items.Length; b++)
         {
-            Tensor zItem = zHat.narrow(0, b, 1);
-            byte[] pass0Indexes = ScaleIndexes(passes.Pass0Scales.narrow(0, b, 1));
-            byte[] pass1Indexes = ScaleIndexes(passes.Pass1Scales.narrow(0, b, 1));
-            using var encoder = new RansEncoder();
-            encoder.Encode(ToSymbols(zItem), ChannelIndexes(zItem.shape), _model.ZTable);
-            encoder.Encode(ToSymbols(passes.Pass0Symbols.narrow(0, b, 1)), pass0Indexes, GaussianConditional.Table);
-            encoder.Encode(ToSymbols(passes.Pass1Symbols.narrow(0, b, 1)), pass1Indexes, GaussianConditional.Table);
-            items[b] = new BatchItem(BinFile.Write(height, width, qIndex, encoder.Flush()), pass0Indexes, pass1Indexes);
+            Tensor zItem = a.ZHat.narrow(0, b, 1);
+            byte[] pass0Indexes = ScaleIndexes(a.Passes.Pass0Scales.narrow(0, b, 1));
+            byte[] pass1Indexes = ScaleIndexes(a.Passes.Pass1Scales.narrow(0, b, 1));
+            byte[] bin = EntropyCode(ToSymbols(zItem), zItem.shape, ToSymbols(a.Passes.Pass0Symbols.narrow(0, b, 1)), pass0Indexes,
+                ToSymbols(a.Passes.Pass1Symbols.narrow(0, b, 1)), pass1Indexes, height, width, a.QIndex);
+            items[b] = new BatchItem(bin, pass0Indexes, pass1Indexes);
         }
         return items;
     }
