@@ -3,30 +3,71 @@ using System.Buffers.Binary;
 namespace EVC.Stream.Model.Codec;
 
 /// <summary>
-/// The official <c>.bin</c> of one image (<c>encode_i</c>/<c>decode_i</c>): big-endian uint32 height, uint32 width,
-/// uint16 q_index, uint32 payload length, then the entropy-coded payload.
+/// The <c>.bin</c> of one image. Official mode is the official layout (<c>encode_i</c>/<c>decode_i</c>): big-endian
+/// uint32 height, uint32 width, uint16 q_index, uint32 payload length, then the entropy-coded payload. A
+/// deterministic-mode stream prefixes that with the 4-byte magic <c>EVCD</c> and a version byte (1); an official
+/// <c>.bin</c> can never start with it, since its first byte is the high byte of a height ≤ 65536, i.e. 0.
+/// Spec: <c>docs/determinism.md</c>.
 /// </summary>
 public static class BinFile
 {
-    /// <summary>Bytes before the payload.</summary>
+    /// <summary>Bytes before the payload in official mode.</summary>
     public const int HeaderSize = 14;
 
-    /// <summary>Serialises a picture's header and payload.</summary>
-    public static byte[] Write(int height, int width, int qIndex, ReadOnlySpan<byte> payload)
+    /// <summary>Bytes before the official header in deterministic mode: magic and version.</summary>
+    public const int DeterministicPrefixSize = 5;
+
+    /// <summary>The deterministic mode's version byte.</summary>
+    public const byte DeterministicVersion = 1;
+
+    private static ReadOnlySpan<byte> DeterministicMagic => "EVCD"u8;
+
+    /// <summary>Serialises a picture's header and payload in official mode.</summary>
+    public static byte[] Write(int height, int width, int qIndex, ReadOnlySpan<byte> payload) =>
+        Write(height, width, qIndex, payload, StreamMode.Official);
+
+    /// <summary>Serialises a picture's header and payload in <paramref name="mode"/>.</summary>
+    public static byte[] Write(int height, int width, int qIndex, ReadOnlySpan<byte> payload, StreamMode mode)
     {
-        var bytes = new byte[HeaderSize + payload.Length];
-        BinaryPrimitives.WriteUInt32BigEndian(bytes, (uint)height);
-        BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(4), (uint)width);
-        BinaryPrimitives.WriteUInt16BigEndian(bytes.AsSpan(8), (ushort)qIndex);
-        BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(10), (uint)payload.Length);
-        payload.CopyTo(bytes.AsSpan(HeaderSize));
+        int prefix = mode == StreamMode.Deterministic ? DeterministicPrefixSize : 0;
+        var bytes = new byte[prefix + HeaderSize + payload.Length];
+        if (prefix > 0)
+        {
+            DeterministicMagic.CopyTo(bytes);
+            bytes[4] = DeterministicVersion;
+        }
+        Span<byte> header = bytes.AsSpan(prefix);
+        BinaryPrimitives.WriteUInt32BigEndian(header, (uint)height);
+        BinaryPrimitives.WriteUInt32BigEndian(header.Slice(4), (uint)width);
+        BinaryPrimitives.WriteUInt16BigEndian(header.Slice(8), (ushort)qIndex);
+        BinaryPrimitives.WriteUInt32BigEndian(header.Slice(10), (uint)payload.Length);
+        payload.CopyTo(header.Slice(HeaderSize));
         return bytes;
     }
 
-    /// <summary>Parses a <c>.bin</c>.</summary>
-    /// <exception cref="InvalidDataException">Truncated, or a length that does not match the file.</exception>
+    /// <summary>Parses a <c>.bin</c> of either mode.</summary>
+    /// <exception cref="InvalidDataException">Truncated, an unknown version, or a length that does not match the file.</exception>
     public static (int Height, int Width, int QIndex, ReadOnlyMemory<byte> Payload) Read(ReadOnlyMemory<byte> bytes)
     {
+        var (height, width, qIndex, payload, _) = ReadWithMode(bytes);
+        return (height, width, qIndex, payload);
+    }
+
+    /// <summary>Parses a <c>.bin</c> of either mode and says which.</summary>
+    /// <exception cref="InvalidDataException">Truncated, an unknown version, or a length that does not match the file.</exception>
+    public static (int Height, int Width, int QIndex, ReadOnlyMemory<byte> Payload, StreamMode Mode) ReadWithMode(ReadOnlyMemory<byte> bytes)
+    {
+        StreamMode mode = StreamMode.Official;
+        if (bytes.Length >= 4 && bytes.Span.StartsWith(DeterministicMagic))
+        {
+            if (bytes.Length < DeterministicPrefixSize)
+                throw new InvalidDataException("truncated EVC .bin: deterministic-mode header cut short");
+            byte version = bytes.Span[4];
+            if (version != DeterministicVersion)
+                throw new InvalidDataException($"EVC .bin in deterministic mode version {version}; this build reads version {DeterministicVersion}");
+            mode = StreamMode.Deterministic;
+            bytes = bytes.Slice(DeterministicPrefixSize);
+        }
         ReadOnlySpan<byte> span = bytes.Span;
         if (span.Length < HeaderSize)
             throw new InvalidDataException($"not an EVC .bin: {span.Length} bytes is shorter than its {HeaderSize}-byte header");
@@ -40,6 +81,6 @@ public static class BinFile
             throw new InvalidDataException($"corrupt EVC .bin: picture size {width}x{height}");
         if (qIndex == 0)
             throw new InvalidDataException("corrupt EVC .bin: q_index 0");
-        return ((int)height, (int)width, qIndex, bytes.Slice(HeaderSize));
+        return ((int)height, (int)width, qIndex, bytes.Slice(HeaderSize), mode);
     }
 }

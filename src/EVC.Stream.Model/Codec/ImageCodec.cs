@@ -1,4 +1,5 @@
 using EVC.Stream.Entropy;
+using EVC.Stream.Model.Deterministic;
 using EVC.Stream.Model.Models;
 using static TorchSharp.torch;
 
@@ -7,7 +8,9 @@ namespace EVC.Stream.Model.Codec;
 /// <summary>
 /// Compresses and decompresses one image exactly as the official EVC code does (<c>compress</c>/<c>decompress</c>):
 /// zero padding right/bottom to a multiple of 64, the official q_scale rounding, z coded first then the two
-/// spatial-prior passes (each call split across two sub-streams), crop after decoding.
+/// spatial-prior passes (each call split across two sub-streams), crop after decoding. In
+/// <see cref="StreamMode.Deterministic"/> the entropy parameters come from exact fixed-point networks instead
+/// (<see cref="DeterministicEntropyParameters"/>) and the <c>.bin</c> says so; decoding follows the stream's mode.
 /// </summary>
 public sealed class ImageCodec
 {
@@ -15,9 +18,18 @@ public sealed class ImageCodec
     public const int PaddingMultiple = 64;
 
     private readonly EvcModel _model;
+    private readonly Lazy<DeterministicEntropyParameters> _deterministic;
 
-    /// <summary>Wraps a loaded model.</summary>
-    public ImageCodec(EvcModel model) => _model = model ?? throw new ArgumentNullException(nameof(model));
+    /// <summary>Wraps a loaded model; <paramref name="mode"/> is the mode streams are encoded in.</summary>
+    public ImageCodec(EvcModel model, StreamMode mode = StreamMode.Official)
+    {
+        _model = model ?? throw new ArgumentNullException(nameof(model));
+        Mode = mode;
+        _deterministic = new Lazy<DeterministicEntropyParameters>(() => new DeterministicEntropyParameters(_model));
+    }
+
+    /// <summary>The mode this codec encodes in (decoding follows each stream's own mode).</summary>
+    public StreamMode Mode { get; }
 
     /// <summary>Intermediate tensors of one compression (for conformance checks); disposed by the caller's scope.</summary>
     public sealed record Trace(Tensor CurrQ, Tensor Y, Tensor Z, Tensor ZHat, Tensor PriorQStep, Tensor PriorScales, Tensor PriorMeans,
@@ -71,6 +83,13 @@ public sealed class ImageCodec
         Tensor y = _model.Analyse(xPadded, encoderLevel) / currQ;
         Tensor z = _model.HyperEncoder.forward(y);
         Tensor zHat = z.round();
+        if (Mode == StreamMode.Deterministic)
+        {
+            var integers = _deterministic.Value.Prior(zHat);
+            DualSpatialPrior.Encoded exact = _deterministic.Value.Compress(y, integers);
+            Tensor[] real = [Real32(integers.QStep), Real32(integers.Scales), Real32(integers.Means)];
+            return new Analysis(qIndex, currQ, y, z, zHat, real, exact);
+        }
         Tensor[] prior = _model.PriorFusion.forward(_model.HyperDecoder.forward(zHat)).chunk(3, 1);  // q_step, scales, means
         DualSpatialPrior.Encoded passes = DualSpatialPrior.Compress(y, prior[2], prior[1], prior[0], _model.SpatialPrior);
         return new Analysis(qIndex, currQ, y, z, zHat, prior, passes);
@@ -83,7 +102,7 @@ public sealed class ImageCodec
         encoder.Encode(zSymbols, ChannelIndexes(zShape), _model.ZTable);
         encoder.Encode(pass0, pass0Indexes, GaussianConditional.Table);
         encoder.Encode(pass1, pass1Indexes, GaussianConditional.Table);
-        return BinFile.Write(height, width, qIndex, encoder.Flush());
+        return BinFile.Write(height, width, qIndex, encoder.Flush(), Mode);
     }
 
     /// <summary>One image of a batch: its <c>.bin</c> and the CDF indexes the encoder used in each pass.</summary>
@@ -120,10 +139,17 @@ public sealed class ImageCodec
     /// Decompresses an official <c>.bin</c>; <paramref name="onPass"/> sees each spatial-prior pass's packed scales and
     /// the CDF indexes computed from them before that pass is entropy-decoded (for conformance diagnostics).
     /// </summary>
-    public Tensor Decompress(ReadOnlyMemory<byte> bin, out int height, out int width, Action<int, Tensor, byte[]>? onPass)
+    public Tensor Decompress(ReadOnlyMemory<byte> bin, out int height, out int width, Action<int, Tensor, byte[]>? onPass) =>
+        Decompress(bin, out height, out width, onPass, null);
+
+    /// <summary>
+    /// Decompresses a <c>.bin</c> of either mode; <paramref name="onLatent"/> sees ŷ·curr_q, the synthesis input
+    /// (float32), before the synthesis transform runs.
+    /// </summary>
+    public Tensor Decompress(ReadOnlyMemory<byte> bin, out int height, out int width, Action<int, Tensor, byte[]>? onPass, Action<Tensor>? onLatent)
     {
         int pass = 0;
-        (height, width, int qIndex, ReadOnlyMemory<byte> payload) = BinFile.Read(bin);
+        (height, width, int qIndex, ReadOnlyMemory<byte> payload, StreamMode mode) = BinFile.ReadWithMode(bin);
         long paddedHeight = (height + PaddingMultiple - 1L) / PaddingMultiple * PaddingMultiple;
         long paddedWidth = (width + PaddingMultiple - 1L) / PaddingMultiple * PaddingMultiple;
         using var noGrad = no_grad();
@@ -137,17 +163,28 @@ public sealed class ImageCodec
         decoder.Decode(ChannelIndexes(zShape), _model.ZTable, zSymbols);
         Tensor zHat = tensor(zSymbols, zShape).to(ScalarType.Float32).to(device);
 
-        Tensor[] prior = _model.PriorFusion.forward(_model.HyperDecoder.forward(zHat)).chunk(3, 1);
-        Tensor yHat = DualSpatialPrior.Decompress(prior[2], prior[1], prior[0], _model.SpatialPrior, scales =>
+        Tensor DecodePass(Tensor scales)
         {
             byte[] indexes = ScaleIndexes(scales);
             onPass?.Invoke(pass++, scales, indexes);
             var symbols = new int[indexes.Length];
             decoder.Decode(indexes, GaussianConditional.Table, symbols);
             return tensor(symbols, scales.shape).to(ScalarType.Float32).to(device);
-        });
+        }
+        Tensor yHat;
+        if (mode == StreamMode.Deterministic)
+        {
+            yHat = _deterministic.Value.Decompress(_deterministic.Value.Prior(zHat), DecodePass);
+        }
+        else
+        {
+            Tensor[] prior = _model.PriorFusion.forward(_model.HyperDecoder.forward(zHat)).chunk(3, 1);
+            yHat = DualSpatialPrior.Decompress(prior[2], prior[1], prior[0], _model.SpatialPrior, DecodePass);
+        }
         decoder.Finish();
-        return _model.Decoder.forward(yHat * currQ).clamp_(0, 1);
+        Tensor latent = yHat * currQ;
+        onLatent?.Invoke(latent);
+        return _model.Decoder.forward(latent).clamp_(0, 1);
     }
 
     /// <summary>
@@ -238,6 +275,8 @@ public sealed class ImageCodec
         }
         return x.sigmoid();
     }
+
+    private static Tensor Real32(Tensor integers) => FixedPoint.ToReal(integers).to(ScalarType.Float32);
 
     private static Tensor ChannelTensor(float[] values) => tensor(values, new long[] { 1, values.Length, 1, 1 });
 
