@@ -44,8 +44,11 @@ public static class Program
         {
             bench.SetDescription("Measure speed and quality.");
             bench.AddCommand<DeterminismBenchCommand>("determinism")
-                .WithDescription("Count scale-index differences and broken frames across batch sizes and thread counts (official mode).")
+                .WithDescription("Count scale-index differences and broken frames across batch sizes and thread counts in official and deterministic mode.")
                 .WithExample("bench", "determinism");
+            bench.AddCommand<ModesBenchCommand>("modes")
+                .WithDescription("What deterministic mode costs: bpp and PSNR of both stream modes at every rate anchor.")
+                .WithExample("bench", "modes", "--count", "4");
             bench.AddCommand<ModelBenchCommand>("model")
                 .WithDescription("CPU time per frame of compress and decompress against the official PyTorch figures.")
                 .WithExample("bench", "model", "--arch", "EVC_SS", "--size", "768x512");

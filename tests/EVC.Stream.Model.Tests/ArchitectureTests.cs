@@ -29,6 +29,18 @@ public class ArchitectureTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_model_built_inside_a_dispose_scope_outlives_the_scope()
+    {
+        Models.EvcModel model;
+        using (NewDisposeScope())
+            model = new Models.EvcModel(Models.EvcArchitecture.Get("EVC_SS"));
+        Assert.Equal(1f, model.Anchor(3));  // would throw "Tensor invalid" if the scope had disposed the parameters
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        Assert.Equal(new long[] { 1, 192, 1, 1 }, model.Analyse(zeros(1, 3, 16, 16)).shape);
+    }
+
+    [Fact]
     public void Parameter_names_and_shapes_of_EVC_SS_equal_the_official_checkpoint()
     {
         Dictionary<string, Tensor> official = OfficialCheckpoint.LoadStateDict(Path.Combine(FactorizedPriorTests.Kit(), "checkpoints", "EVC_SS.pth.tar"));

@@ -139,6 +139,36 @@ public class DeterministicModeTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void No_activation_of_a_full_photograph_reaches_a_clamp()
+    {
+        var codec = new ImageCodec(ModelFixture.EvcSs, StreamMode.Deterministic);
+        FixedPointConv[] convolutions = [.. codec.DeterministicParameters.Convolutions];
+        PlanarImage image = PlanarImage.LoadPng(Path.Combine(TestPaths.Kit, "inputs", "kodim23.png"));
+        try
+        {
+            foreach (FixedPointConv conv in convolutions)
+                conv.CountClamping = true;
+            foreach (int rate in new[] { 0, 3 })
+            {
+                using var scope = NewDisposeScope();
+                Tensor x = ImageCodec.Pad(tensor(image.Data, new long[] { 1, 3, image.Height, image.Width }));
+                codec.Decompress(codec.Compress(x, image.Height, image.Width, ModelFixture.EvcSs.Anchor(rate), out _), out _, out _);
+            }
+            double headroom = convolutions.Min(c => c.InputLimit / Math.Max(c.LargestInput, 1));
+            double smallestLimit = convolutions.Min(c => c.InputLimit) / FixedPoint.One;
+            double largest = convolutions.Max(c => c.LargestInput) / FixedPoint.One;
+            output.WriteLine($"{convolutions.Length} convolutions; largest input {largest:F1}; smallest clamp {smallestLimit:F0}; smallest clamp/input ratio {headroom:F0}");
+            Assert.Equal(0, convolutions.Sum(c => c.ClampedValues));
+            Assert.True(headroom > 8, $"an activation came within {headroom:F1}x of its clamp");
+        }
+        finally
+        {
+            foreach (FixedPointConv conv in convolutions)
+                conv.CountClamping = false;
+        }
+    }
+
+    [Fact]
     public void Weight_exponents_are_exact_powers_of_two_that_fit_fifteen_bits()
     {
         Assert.Equal(14, FixedPoint.WeightExponent(1.0));           // 1.0 · 2^14 = 16384 < 32768

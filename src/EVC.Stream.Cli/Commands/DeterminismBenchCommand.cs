@@ -48,6 +48,10 @@ internal sealed class DeterminismBenchCommand : Command<DeterminismBenchCommand.
         [Description("Rate anchor. Default 1.")]
         public int RateIndex { get; init; } = 1;
 
+        [CommandOption("--mode <MODE>")]
+        [Description("official, deterministic or both (default).")]
+        public string Mode { get; init; } = "both";
+
         [CommandOption("--json")]
         [Description("Print JSON.")]
         public bool Json { get; init; }
@@ -55,7 +59,7 @@ internal sealed class DeterminismBenchCommand : Command<DeterminismBenchCommand.
 
     private sealed record Setting(string Name, int Batch, int Threads);
 
-    internal sealed record SettingResult(string Setting, int IndexesDifferingFromReference, int DecodedWithThreads,
+    internal sealed record SettingResult(string Mode, string Setting, int IndexesDifferingFromReference, int DecodedWithThreads,
         int FramesDecodedExactly, int FramesDesynchronised, int DecoderIndexDifferences);
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -63,6 +67,13 @@ internal sealed class DeterminismBenchCommand : Command<DeterminismBenchCommand.
         (int width, int height) = BenchmarkMath.ParseSize(settings.Size, 64);
         if (settings.Count < 4 || settings.Count % 4 != 0)
             throw new ArgumentException("--count must be a positive multiple of 4");
+        StreamMode[] modes = settings.Mode switch
+        {
+            "official" => [StreamMode.Official],
+            "deterministic" => [StreamMode.Deterministic],
+            "both" => [StreamMode.Official, StreamMode.Deterministic],
+            _ => throw new ArgumentException("--mode must be official, deterministic or both"),
+        };
         string kit = ReferenceKit.Find(null) ?? throw new DirectoryNotFoundException("reference kit not found (../shared/reference/evc-official)");
         string images = settings.Images ?? Path.GetFullPath(Path.Combine(kit, "..", "..", "datasets", "kodak"));
         string weights = settings.Weights ?? Path.Combine(kit, "checkpoints", "EVC_SS.pth.tar");
@@ -85,16 +96,45 @@ internal sealed class DeterminismBenchCommand : Command<DeterminismBenchCommand.
             throw new ArgumentException($"{images} has only {crops.Count} images of at least {width}x{height}");
 
         EvcModel model = WeightsFile.Load(weights, settings.Arch);
-        var codec = new ImageCodec(model);
         double q = model.Anchor(settings.RateIndex);
         Setting[] grid = [new("batch 1, 1 thread", 1, 1), new("batch 1, 2 threads", 1, 2), new("batch 4, 1 thread", 4, 1), new("batch 4, 2 threads", 4, 2)];
+        var results = new List<SettingResult>();
+        foreach (StreamMode mode in modes)
+            results.AddRange(Measure(new ImageCodec(model, mode), crops, width, height, q, grid, settings.Json, cancellationToken));
+        set_num_threads(1);
+
+        if (settings.Json)
+        {
+            Console.Out.WriteLine(JsonSerializer.Serialize(new { benchmark = "determinism", frames = crops.Count, frame = $"{width}x{height}", rate_index = settings.RateIndex, results }, s_json));
+            return 0;
+        }
+        foreach (StreamMode mode in modes)
+        {
+            string name = mode.ToString().ToLowerInvariant();
+            var table = new Table().Title($"[bold]{name} mode, {crops.Count} frames of {width}x{height}, rate index {settings.RateIndex}[/]")
+                .AddColumn("encoded with").AddColumn(new TableColumn("indexes ≠ batch 1, 1 thread").RightAligned())
+                .AddColumn("decoded with").AddColumn(new TableColumn("frames exact").RightAligned())
+                .AddColumn(new TableColumn("frames broken").RightAligned()).AddColumn(new TableColumn("decoder index ≠ encoder").RightAligned());
+            foreach (SettingResult r in results)
+            {
+                if (r.Mode == name)
+                    table.AddRow(r.Setting, $"{r.IndexesDifferingFromReference}", $"batch 1, {r.DecodedWithThreads} thread(s)", $"{r.FramesDecodedExactly}", $"{r.FramesDesynchronised}", $"{r.DecoderIndexDifferences}");
+            }
+            AnsiConsole.Write(table);
+        }
+        return 0;
+    }
+
+    private static List<SettingResult> Measure(ImageCodec codec, List<float[]> crops, int width, int height, double q, Setting[] grid, bool quiet, CancellationToken cancellationToken)
+    {
+        string modeName = codec.Mode.ToString().ToLowerInvariant();
 
         var encoded = new Dictionary<string, ImageCodec.BatchItem[]>();
         foreach (Setting setting in grid)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (!settings.Json)
-                AnsiConsole.MarkupLine($"[grey]encoding: {setting.Name}…[/]");
+            if (!quiet)
+                AnsiConsole.MarkupLine($"[grey]{modeName} mode, encoding: {setting.Name}…[/]");
             set_num_threads(setting.Threads);
             var items = new List<ImageCodec.BatchItem>();
             for (int start = 0; start < crops.Count; start += setting.Batch)
@@ -118,8 +158,8 @@ internal sealed class DeterminismBenchCommand : Command<DeterminismBenchCommand.
                 indexDifferences += Differences(items[i].Pass0Indexes, reference[i].Pass0Indexes) + Differences(items[i].Pass1Indexes, reference[i].Pass1Indexes);
 
             int decodeThreads = setting.Threads == 1 ? 2 : 1;
-            if (!settings.Json)
-                AnsiConsole.MarkupLine($"[grey]decoding {setting.Name} streams with {decodeThreads} thread(s)…[/]");
+            if (!quiet)
+                AnsiConsole.MarkupLine($"[grey]{modeName} mode, decoding {setting.Name} streams with {decodeThreads} thread(s)…[/]");
             set_num_threads(decodeThreads);
             int exact = 0, broken = 0, decoderDifferences = 0;
             foreach (ImageCodec.BatchItem item in items)
@@ -142,22 +182,10 @@ internal sealed class DeterminismBenchCommand : Command<DeterminismBenchCommand.
                 else
                     broken++;
             }
-            results.Add(new SettingResult(setting.Name, indexDifferences, decodeThreads, exact, broken, decoderDifferences));
+            results.Add(new SettingResult(modeName, setting.Name, indexDifferences, decodeThreads, exact, broken, decoderDifferences));
         }
 
-        if (settings.Json)
-        {
-            Console.Out.WriteLine(JsonSerializer.Serialize(new { benchmark = "determinism", mode = "official", frames = crops.Count, frame = $"{width}x{height}", rate_index = settings.RateIndex, results }, s_json));
-            return 0;
-        }
-        var table = new Table().Title($"[bold]official mode, {crops.Count} frames of {width}x{height}, rate index {settings.RateIndex}[/]")
-            .AddColumn("encoded with").AddColumn(new TableColumn("indexes ≠ batch 1, 1 thread").RightAligned())
-            .AddColumn("decoded with").AddColumn(new TableColumn("frames exact").RightAligned())
-            .AddColumn(new TableColumn("frames broken").RightAligned()).AddColumn(new TableColumn("decoder index ≠ encoder").RightAligned());
-        foreach (SettingResult r in results)
-            table.AddRow(r.Setting, $"{r.IndexesDifferingFromReference}", $"batch 1, {r.DecodedWithThreads} thread(s)", $"{r.FramesDecodedExactly}", $"{r.FramesDesynchronised}", $"{r.DecoderIndexDifferences}");
-        AnsiConsole.Write(table);
-        return 0;
+        return results;
     }
 
     private static int Differences(byte[] a, byte[] b)

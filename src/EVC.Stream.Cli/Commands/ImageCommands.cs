@@ -8,7 +8,7 @@ using static TorchSharp.torch;
 
 namespace EVC.Stream.Cli.Commands;
 
-/// <summary><c>evcstream image encode IN.png -o OUT.bin</c>: one image to an official EVC <c>.bin</c>.</summary>
+/// <summary><c>evcstream image encode IN.png -o OUT.bin</c>: one image to an EVC <c>.bin</c> (official, or deterministic mode).</summary>
 internal sealed class ImageEncodeCommand : Command<ImageEncodeCommand.Settings>
 {
     /// <summary>Largest picture side accepted (the .bin stores 32-bit sizes; memory is the real limit).</summary>
@@ -36,6 +36,10 @@ internal sealed class ImageEncodeCommand : Command<ImageEncodeCommand.Settings>
         [Description("Only print the estimated bpp (no entropy coding, nothing written).")]
         public bool Estimate { get; init; }
 
+        [CommandOption("--deterministic")]
+        [Description("Deterministic stream mode: entropy parameters in exact fixed point, so the .bin decodes identically on any device, batch and thread count (an EVCD-prefixed .bin; the official code cannot read it). Default: the official .bin.")]
+        public bool Deterministic { get; init; }
+
         [CommandOption("--rate-index <I>")]
         [Description("Rate anchor 0..3 of the model (0 = lowest rate). Default 0 when no --q-scale.")]
         public int? RateIndex { get; init; }
@@ -61,11 +65,12 @@ internal sealed class ImageEncodeCommand : Command<ImageEncodeCommand.Settings>
         PlanarImage image = PlanarImage.LoadPng(settings.Input);
         if (image.Width > MaxSide || image.Height > MaxSide)
             throw new ArgumentException($"image too large: {image.Width}x{image.Height} (at most {MaxSide} per side)");
-        (EvcModel model, Device device) = settings.LoadModel();
+        StreamMode mode = settings.Deterministic ? StreamMode.Deterministic : StreamMode.Official;
+        (EvcModel model, Device device) = settings.LoadModel(mode);
         double q = settings.QScale ?? model.Anchor(settings.RateIndex ?? 0);
         using var scope = NewDisposeScope();
         Tensor x = ImageCodec.Pad(tensor(image.Data, new long[] { 1, 3, image.Height, image.Width }).to(device));
-        var codec = new ImageCodec(model);
+        var codec = new ImageCodec(model, mode);
         int level = settings.EncoderLevel switch
         {
             null => -1,
@@ -83,7 +88,7 @@ internal sealed class ImageEncodeCommand : Command<ImageEncodeCommand.Settings>
         byte[] bin = codec.Compress(x, image.Height, image.Width, q, level, out _);
         WriteAtomically(settings.Output!, bin);
         (double qUsed, int qIndex) = QScale.Round(q);
-        AnsiConsole.MarkupLine($"{Markup.Escape(settings.Output!)}: {bin.Length:N0} bytes, {bin.Length * 8.0 / (image.Width * image.Height):F4} bpp, q_scale {qUsed} (q_index {qIndex})");
+        AnsiConsole.MarkupLine($"{Markup.Escape(settings.Output!)}: {bin.Length:N0} bytes, {bin.Length * 8.0 / (image.Width * image.Height):F4} bpp, q_scale {qUsed} (q_index {qIndex}), {mode.ToString().ToLowerInvariant()} mode");
         return 0;
     }
 
@@ -95,7 +100,7 @@ internal sealed class ImageEncodeCommand : Command<ImageEncodeCommand.Settings>
     }
 }
 
-/// <summary><c>evcstream image decode IN.bin -o OUT.png</c>: an official EVC <c>.bin</c> to the PNG the official code saves.</summary>
+/// <summary><c>evcstream image decode IN.bin -o OUT.png</c>: an EVC <c>.bin</c> of either mode to the PNG the official code saves.</summary>
 internal sealed class ImageDecodeCommand : Command<ImageDecodeCommand.Settings>
 {
     public sealed class Settings : ModelSettings
@@ -116,8 +121,8 @@ internal sealed class ImageDecodeCommand : Command<ImageDecodeCommand.Settings>
         if (!File.Exists(settings.Input))
             throw new FileNotFoundException($"input bitstream not found: {settings.Input}", settings.Input);
         byte[] bin = File.ReadAllBytes(settings.Input);
-        BinFile.Read(bin);  // fail on a damaged header before loading the model
-        (EvcModel model, _) = settings.LoadModel();
+        StreamMode mode = BinFile.ReadWithMode(bin).Mode;  // fail on a damaged header before loading the model
+        (EvcModel model, _) = settings.LoadModel(mode);
         using var scope = NewDisposeScope();
         Tensor xHat = new ImageCodec(model).Decompress(bin, out int height, out int width);
         using Tensor cropped = xHat.narrow(2, 0, height).narrow(3, 0, width).contiguous().cpu();

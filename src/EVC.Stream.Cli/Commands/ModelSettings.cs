@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using EVC.Stream.Model.Checkpoints;
+using EVC.Stream.Model.Codec;
 using EVC.Stream.Model.Models;
 using Spectre.Console.Cli;
 using TorchSharp;
@@ -23,8 +24,8 @@ internal class ModelSettings : CommandSettings
     public string Device { get; init; } = "auto";
 
     [CommandOption("--threads <N>")]
-    [Description("CPU threads for the model. Default 1: the official numeric path the reference bitstreams were made with.")]
-    public int Threads { get; init; } = 1;
+    [Description("CPU threads for the model. Default: all cores for deterministic streams (any thread count decodes them); 1 for official streams, the numeric path the official bitstreams were made with.")]
+    public int? Threads { get; init; }
 
     public override Spectre.Console.ValidationResult Validate()
     {
@@ -32,15 +33,15 @@ internal class ModelSettings : CommandSettings
             return Spectre.Console.ValidationResult.Error("--weights is required");
         if (Device is not ("cpu" or "cuda" or "auto"))
             return Spectre.Console.ValidationResult.Error("--device must be cpu, cuda or auto");
-        if (Threads < 1)
+        if (Threads is < 1)
             return Spectre.Console.ValidationResult.Error("--threads must be at least 1");
         return Spectre.Console.ValidationResult.Success();
     }
 
-    /// <summary>Loads the weights on the chosen device.</summary>
-    public (EvcModel Model, Device Device) LoadModel()
+    /// <summary>Loads the weights on the chosen device; threads as <c>--threads</c> says, else the default of <paramref name="mode"/>.</summary>
+    public (EvcModel Model, Device Device) LoadModel(StreamMode mode = StreamMode.Official)
     {
-        set_num_threads(Threads);
+        set_num_threads(Threads ?? DefaultThreads(mode));
         Device device = Device switch
         {
             "cpu" => CPU,
@@ -49,6 +50,10 @@ internal class ModelSettings : CommandSettings
         };
         EvcModel model = WeightsFile.Load(Weights!, Arch);
         model.to(device);
+        model.DetachFromDisposeScopes();
         return (model, device);
     }
+
+    /// <summary>Deterministic streams decode identically with any thread count: use every core. Official ones: one.</summary>
+    public static int DefaultThreads(StreamMode mode) => mode == StreamMode.Deterministic ? Environment.ProcessorCount : 1;
 }

@@ -31,6 +31,9 @@ public sealed class ImageCodec
     /// <summary>The mode this codec encodes in (decoding follows each stream's own mode).</summary>
     public StreamMode Mode { get; }
 
+    /// <summary>The fixed-point entropy-parameter networks of deterministic mode (quantised on first use).</summary>
+    public DeterministicEntropyParameters DeterministicParameters => _deterministic.Value;
+
     /// <summary>Intermediate tensors of one compression (for conformance checks); disposed by the caller's scope.</summary>
     public sealed record Trace(Tensor CurrQ, Tensor Y, Tensor Z, Tensor ZHat, Tensor PriorQStep, Tensor PriorScales, Tensor PriorMeans,
         Tensor SpatialPriorOutput, Tensor Pass0Scales, Tensor Pass1Scales, Tensor Pass0Means, Tensor Pass1Means,

@@ -26,6 +26,9 @@ public sealed class DeterministicEntropyParameters : IDisposable
         _spatialPrior = new FixedPointSequence(state, "y_spatial_prior", 3, device);
     }
 
+    /// <summary>Every quantised convolution (hyper decoder, prior fusion, spatial prior), for diagnostics.</summary>
+    public IEnumerable<FixedPointConv> Convolutions => [.. _hyperDecoder.Convolutions, .. _priorFusion.Convolutions, .. _spatialPrior.Convolutions];
+
     /// <summary>ẑ (integers) → (q_step, scales, means) as activation integers, each (B, N, H/16, W/16).</summary>
     public (Tensor QStep, Tensor Scales, Tensor Means) Prior(Tensor zHat)
     {

@@ -7,6 +7,9 @@ public interface IFixedPointLayer : IDisposable
 {
     /// <summary>Maps activation integers (float64) to activation integers.</summary>
     Tensor Forward(Tensor x);
+
+    /// <summary>The convolutions inside, for diagnostics.</summary>
+    IEnumerable<FixedPointConv> Convolutions { get; }
 }
 
 /// <summary>
@@ -83,12 +86,29 @@ public sealed class FixedPointConv : IFixedPointLayer
     /// <summary>The input clamp (activation integers): keeps every sum of this layer exact.</summary>
     public double InputLimit { get; }
 
+    /// <summary>Diagnostics: when set, <see cref="ClampedValues"/> counts inputs the clamp changed (costs a reduction per call).</summary>
+    public bool CountClamping { get; set; }
+
+    /// <summary>Inputs changed by the clamp since counting was switched on.</summary>
+    public long ClampedValues { get; private set; }
+
+    /// <summary>The largest input magnitude seen since counting was switched on (activation integers).</summary>
+    public double LargestInput { get; private set; }
+
+    /// <inheritdoc />
+    public IEnumerable<FixedPointConv> Convolutions => [this];
+
     /// <inheritdoc />
     public Tensor Forward(Tensor x)
     {
         ArgumentNullException.ThrowIfNull(x);
         using var scope = NewDisposeScope();
         Tensor input = x.clamp(-InputLimit, InputLimit);
+        if (CountClamping)
+        {
+            LargestInput = Math.Max(LargestInput, x.abs().max().to(ScalarType.Float64).item<double>());
+            ClampedValues += x.abs().gt(InputLimit).sum().item<long>();
+        }
         long batch = input.shape[0], height = input.shape[2], width = input.shape[3];
         Tensor accumulator;
         if (_depthwise)
@@ -134,6 +154,9 @@ public sealed class FixedPointDepthConv : IFixedPointLayer
             _adaptor = Conv(state, prefix + "adaptor.", device);
     }
 
+    /// <inheritdoc />
+    public IEnumerable<FixedPointConv> Convolutions => _adaptor is null ? [_conv1, _depthConv, _conv2] : [_conv1, _depthConv, _conv2, _adaptor];
+
     internal static FixedPointConv Conv(IReadOnlyDictionary<string, Tensor> state, string prefix, Device device) =>
         new(state[prefix + "weight"], state[prefix + "bias"], device);
 
@@ -167,6 +190,9 @@ public sealed class FixedPointConvFFN : IFixedPointLayer
         _expand = FixedPointDepthConv.Conv(state, prefix + "conv.0.", device);
         _project = FixedPointDepthConv.Conv(state, prefix + "conv.2.", device);
     }
+
+    /// <inheritdoc />
+    public IEnumerable<FixedPointConv> Convolutions => [_expand, _project];
 
     /// <inheritdoc />
     public Tensor Forward(Tensor x)
@@ -205,6 +231,10 @@ public sealed class FixedPointDepthConvBlock : IFixedPointLayer
     }
 
     /// <inheritdoc />
+    public IEnumerable<FixedPointConv> Convolutions =>
+        _upsample is null ? [.. _depthConv.Convolutions, .. _ffn.Convolutions] : [.. _depthConv.Convolutions, .. _ffn.Convolutions, _upsample];
+
+    /// <inheritdoc />
     public Tensor Forward(Tensor x)
     {
         using var scope = NewDisposeScope();
@@ -234,6 +264,17 @@ public sealed class FixedPointSequence : IFixedPointLayer
         _layers = new IFixedPointLayer[count];
         for (int i = 0; i < count; i++)
             _layers[i] = new FixedPointDepthConvBlock(state, $"{prefix}.{i}.", device);
+    }
+
+    /// <inheritdoc />
+    public IEnumerable<FixedPointConv> Convolutions
+    {
+        get
+        {
+            foreach (IFixedPointLayer layer in _layers)
+                foreach (FixedPointConv conv in layer.Convolutions)
+                    yield return conv;
+        }
     }
 
     /// <inheritdoc />

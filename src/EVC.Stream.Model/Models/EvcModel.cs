@@ -50,6 +50,17 @@ public sealed class EvcModel : nn.Module
         register_parameter("q_scale", QScaleAnchors);
         _zTable = new Lazy<CdfTable>(() => FactorizedPrior.BuildTable(BitEstimatorZ));
         eval();
+        DetachFromDisposeScopes();
+    }
+
+    /// <summary>
+    /// Takes the parameters out of any dispose scope open while the model was built or moved: a model lives as long as
+    /// its owner, not as long as the scope of whichever frame happened to load it first.
+    /// </summary>
+    public void DetachFromDisposeScopes()
+    {
+        foreach (var (_, parameter) in named_parameters())
+            parameter.DetachFromDisposeScope();
     }
 
     /// <summary>The architecture.</summary>
