@@ -17,8 +17,11 @@ public sealed class EvcsHeader
     /// <summary>Model architecture, e.g. "EVC_SS". Default empty.</summary>
     public string Architecture { get; init; } = "";
 
-    /// <summary>How entropy parameters were computed. Default <see cref="EvcsStreamMode.Official"/>.</summary>
-    public EvcsStreamMode StreamMode { get; init; }
+    /// <summary>
+    /// How entropy parameters were computed. Default <see cref="EvcsStreamMode.Deterministic"/>: streams are played on
+    /// other machines than the one that recorded them.
+    /// </summary>
+    public EvcsStreamMode StreamMode { get; init; } = EvcsStreamMode.Deterministic;
 
     /// <summary>SHA-256 of the model weights (32 bytes): the player finds the matching checkpoint by it. Default all zero.</summary>
     public ReadOnlyMemory<byte> WeightsSha256

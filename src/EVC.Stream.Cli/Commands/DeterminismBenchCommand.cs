@@ -33,7 +33,7 @@ internal sealed class DeterminismBenchCommand : Command<DeterminismBenchCommand.
         public int Count { get; init; } = 8;
 
         [CommandOption("--size <WxH>")]
-        [Description("Crop size (multiples of 64). Default 512x512.")]
+        [Description("Crop size (any size; padded to multiples of 64 as the codec does). Default 512x512.")]
         public string Size { get; init; } = "512x512";
 
         [CommandOption("--weights <FILE>")]
@@ -47,6 +47,10 @@ internal sealed class DeterminismBenchCommand : Command<DeterminismBenchCommand.
         [CommandOption("--rate-index <I>")]
         [Description("Rate anchor. Default 1.")]
         public int RateIndex { get; init; } = 1;
+
+        [CommandOption("--q-scale <Q>")]
+        [Description("A q_scale instead of a rate anchor.")]
+        public double? QScale { get; init; }
 
         [CommandOption("--mode <MODE>")]
         [Description("official, deterministic or both (default).")]
@@ -64,7 +68,9 @@ internal sealed class DeterminismBenchCommand : Command<DeterminismBenchCommand.
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        (int width, int height) = BenchmarkMath.ParseSize(settings.Size, 64);
+        (int width, int height) = BenchmarkMath.ParseSize(settings.Size);
+        if (width < 16 || height < 16)
+            throw new ArgumentException("--size must be at least 16x16");
         if (settings.Count < 4 || settings.Count % 4 != 0)
             throw new ArgumentException("--count must be a positive multiple of 4");
         StreamMode[] modes = settings.Mode switch
@@ -78,16 +84,17 @@ internal sealed class DeterminismBenchCommand : Command<DeterminismBenchCommand.
         string images = settings.Images ?? Path.GetFullPath(Path.Combine(kit, "..", "..", "datasets", "kodak"));
         string weights = settings.Weights ?? Path.Combine(kit, "checkpoints", "EVC_SS.pth.tar");
 
+        int paddedWidth = PaddedSide(width), paddedHeight = PaddedSide(height);
         var crops = new List<float[]>();
         foreach (string file in Directory.GetFiles(images, "*.png").Order(StringComparer.Ordinal))
         {
             PlanarImage image = PlanarImage.LoadPng(file);
             if (image.Width < width || image.Height < height)
                 continue;
-            var crop = new float[3 * width * height];
+            var crop = new float[3 * paddedWidth * paddedHeight];  // zero padding right and bottom
             for (int c = 0; c < 3; c++)
                 for (int y = 0; y < height; y++)
-                    Array.Copy(image.Data, c * image.Width * image.Height + y * image.Width, crop, c * width * height + y * width, width);
+                    Array.Copy(image.Data, c * image.Width * image.Height + y * image.Width, crop, (c * paddedHeight + y) * paddedWidth, width);
             crops.Add(crop);
             if (crops.Count == settings.Count)
                 break;
@@ -96,7 +103,7 @@ internal sealed class DeterminismBenchCommand : Command<DeterminismBenchCommand.
             throw new ArgumentException($"{images} has only {crops.Count} images of at least {width}x{height}");
 
         EvcModel model = WeightsFile.Load(weights, settings.Arch);
-        double q = model.Anchor(settings.RateIndex);
+        double q = settings.QScale ?? model.Anchor(settings.RateIndex);
         Setting[] grid = [new("batch 1, 1 thread", 1, 1), new("batch 1, 2 threads", 1, 2), new("batch 4, 1 thread", 4, 1), new("batch 4, 2 threads", 4, 2)];
         var results = new List<SettingResult>();
         foreach (StreamMode mode in modes)
@@ -105,13 +112,13 @@ internal sealed class DeterminismBenchCommand : Command<DeterminismBenchCommand.
 
         if (settings.Json)
         {
-            Console.Out.WriteLine(JsonSerializer.Serialize(new { benchmark = "determinism", frames = crops.Count, frame = $"{width}x{height}", rate_index = settings.RateIndex, results }, s_json));
+            Console.Out.WriteLine(JsonSerializer.Serialize(new { benchmark = "determinism", frames = crops.Count, frame = $"{width}x{height}", rate_index = settings.QScale is null ? settings.RateIndex : (int?)null, q_scale = QScale.Round(q).QUsed, results }, s_json));
             return 0;
         }
         foreach (StreamMode mode in modes)
         {
             string name = mode.ToString().ToLowerInvariant();
-            var table = new Table().Title($"[bold]{name} mode, {crops.Count} frames of {width}x{height}, rate index {settings.RateIndex}[/]")
+            var table = new Table().Title($"[bold]{name} mode, {crops.Count} frames of {width}x{height}, q_scale {QScale.Round(q).QUsed}[/]")
                 .AddColumn("encoded with").AddColumn(new TableColumn("indexes ≠ batch 1, 1 thread").RightAligned())
                 .AddColumn("decoded with").AddColumn(new TableColumn("frames exact").RightAligned())
                 .AddColumn(new TableColumn("frames broken").RightAligned()).AddColumn(new TableColumn("decoder index ≠ encoder").RightAligned());
@@ -143,7 +150,7 @@ internal sealed class DeterminismBenchCommand : Command<DeterminismBenchCommand.
                 var batch = new float[setting.Batch * crops[0].Length];
                 for (int b = 0; b < setting.Batch; b++)
                     crops[start + b].CopyTo(batch, b * crops[0].Length);
-                items.AddRange(codec.CompressBatch(tensor(batch, new long[] { setting.Batch, 3, height, width }), height, width, q));
+                items.AddRange(codec.CompressBatch(tensor(batch, new long[] { setting.Batch, 3, crops[0].Length / 3 / PaddedSide(width), PaddedSide(width) }), height, width, q));
             }
             encoded[setting.Name] = [.. items];
         }
@@ -187,6 +194,8 @@ internal sealed class DeterminismBenchCommand : Command<DeterminismBenchCommand.
 
         return results;
     }
+
+    private static int PaddedSide(int side) => (side + ImageCodec.PaddingMultiple - 1) / ImageCodec.PaddingMultiple * ImageCodec.PaddingMultiple;
 
     private static int Differences(byte[] a, byte[] b)
     {
