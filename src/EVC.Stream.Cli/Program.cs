@@ -61,6 +61,18 @@ public static class Program
                 .WithExample("bench", "container")
                 .WithExample("bench", "container", "--json");
         });
+        config.AddCommand<CaptureCommand>("capture")
+            .WithDescription("Capture a camera, the screen, a test source, a file or an image folder into an .evcs file, with a live dashboard.")
+            .WithExample("capture", "--device", "0")
+            .WithExample("capture", "--device", "test", "--frames", "100", "-o", "test.evcs")
+            .WithExample("capture", "--input", "clip.mp4", "--bitrate", "2M", "-o", "clip.evcs");
+        config.AddCommand<PlayCommand>("play")
+            .WithDescription("Play an .evcs file in real time: a window when a display exists, else (or with -o) a file or raw frames.")
+            .WithExample("play", "out.evcs")
+            .WithExample("play", "out.evcs", "-o", "out.mp4");
+        config.AddCommand<DecodeCommand>("decode")
+            .WithDescription("Convert an .evcs file at full speed to .mp4/.mkv/.y4m, PNG frames (name_%05d.png) or raw rgb24 on stdout (-o -).")
+            .WithExample("decode", "out.evcs", "-o", "out.y4m");
         config.AddCommand<InfoCommand>("info")
             .WithDescription("Header, frame count, duration, bitrate, frame sizes and damage of an .evcs stream (- for stdin).")
             .WithExample("info", "recording.evcs")

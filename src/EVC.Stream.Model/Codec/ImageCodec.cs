@@ -31,6 +31,12 @@ public sealed class ImageCodec
     /// <summary>The mode this codec encodes in (decoding follows each stream's own mode).</summary>
     public StreamMode Mode { get; }
 
+    /// <summary>The device the model runs on.</summary>
+    public Device Device => _model.QBasic.device;
+
+    /// <summary>The model.</summary>
+    public EvcModel Model => _model;
+
     /// <summary>The fixed-point entropy-parameter networks of deterministic mode (quantised on first use).</summary>
     public DeterministicEntropyParameters DeterministicParameters => _deterministic.Value;
 
@@ -99,14 +105,8 @@ public sealed class ImageCodec
     }
 
     /// <summary>The official call order: z (index = channel), pass 0, pass 1, one flush; then the <c>.bin</c> header.</summary>
-    private byte[] EntropyCode(int[] zSymbols, long[] zShape, int[] pass0, byte[] pass0Indexes, int[] pass1, byte[] pass1Indexes, int height, int width, int qIndex)
-    {
-        using var encoder = new RansEncoder();
-        encoder.Encode(zSymbols, ChannelIndexes(zShape), _model.ZTable);
-        encoder.Encode(pass0, pass0Indexes, GaussianConditional.Table);
-        encoder.Encode(pass1, pass1Indexes, GaussianConditional.Table);
-        return BinFile.Write(height, width, qIndex, encoder.Flush(), Mode);
-    }
+    private byte[] EntropyCode(int[] zSymbols, long[] zShape, int[] pass0, byte[] pass0Indexes, int[] pass1, byte[] pass1Indexes, int height, int width, int qIndex) =>
+        BinFile.Write(height, width, qIndex, EncodePayload(new FrameSymbols(qIndex, zShape, zSymbols, pass0, pass0Indexes, pass1, pass1Indexes)), Mode);
 
     /// <summary>One image of a batch: its <c>.bin</c> and the CDF indexes the encoder used in each pass.</summary>
     public sealed record BatchItem(byte[] Bin, byte[] Pass0Indexes, byte[] Pass1Indexes);
@@ -117,22 +117,58 @@ public sealed class ImageCodec
     /// </summary>
     public BatchItem[] CompressBatch(Tensor xPadded, int height, int width, double qScale)
     {
+        FrameSymbols[] frames = AnalyseBatch(xPadded, qScale);
+        var items = new BatchItem[frames.Length];
+        for (int b = 0; b < items.Length; b++)
+            items[b] = new BatchItem(BinFile.Write(height, width, frames[b].QIndex, EncodePayload(frames[b]), Mode), frames[b].Pass0Indexes, frames[b].Pass1Indexes);
+        return items;
+    }
+
+    /// <summary>
+    /// Everything the entropy coder needs for one frame, on the CPU: the network side of compression is done, the
+    /// coding itself (<see cref="EncodePayload"/>) can run on any thread.
+    /// </summary>
+    public sealed record FrameSymbols(int QIndex, long[] ZShape, int[] Z, int[] Pass0, byte[] Pass0Indexes, int[] Pass1, byte[] Pass1Indexes);
+
+    /// <summary>
+    /// The network side of compressing a batch of padded frames of one size (N, 3, Hpad, Wpad): one pass of the
+    /// networks, symbols and CDF indexes per frame. <paramref name="encoderLevel"/> as in <see cref="Compress(Tensor, int, int, double, int, out Trace)"/>.
+    /// </summary>
+    public FrameSymbols[] AnalyseBatch(Tensor xPadded, double qScale, int encoderLevel = -1)
+    {
         ArgumentNullException.ThrowIfNull(xPadded);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        Analysis a = Analyse(xPadded, qScale, -1);
-        var items = new BatchItem[xPadded.shape[0]];
-        for (int b = 0; b < items.Length; b++)
+        Analysis a = Analyse(xPadded, qScale, encoderLevel);
+        var frames = new FrameSymbols[xPadded.shape[0]];
+        for (int b = 0; b < frames.Length; b++)
         {
             Tensor zItem = a.ZHat.narrow(0, b, 1);
-            byte[] pass0Indexes = ScaleIndexes(a.Passes.Pass0Scales.narrow(0, b, 1));
-            byte[] pass1Indexes = ScaleIndexes(a.Passes.Pass1Scales.narrow(0, b, 1));
-            byte[] bin = EntropyCode(ToSymbols(zItem), zItem.shape, ToSymbols(a.Passes.Pass0Symbols.narrow(0, b, 1)), pass0Indexes,
-                ToSymbols(a.Passes.Pass1Symbols.narrow(0, b, 1)), pass1Indexes, height, width, a.QIndex);
-            items[b] = new BatchItem(bin, pass0Indexes, pass1Indexes);
+            frames[b] = new FrameSymbols(a.QIndex, zItem.shape, ToSymbols(zItem),
+                ToSymbols(a.Passes.Pass0Symbols.narrow(0, b, 1)), ScaleIndexes(a.Passes.Pass0Scales.narrow(0, b, 1)),
+                ToSymbols(a.Passes.Pass1Symbols.narrow(0, b, 1)), ScaleIndexes(a.Passes.Pass1Scales.narrow(0, b, 1)));
         }
-        return items;
+        return frames;
     }
+
+    /// <summary>Entropy-codes one analysed frame in the official call order; thread-safe, no tensors.</summary>
+    public byte[] EncodePayload(FrameSymbols frame)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        using var encoder = new RansEncoder();
+        encoder.Encode(frame.Z, ChannelIndexes(frame.ZShape), _model.ZTable);
+        encoder.Encode(frame.Pass0, frame.Pass0Indexes, GaussianConditional.Table);
+        encoder.Encode(frame.Pass1, frame.Pass1Indexes, GaussianConditional.Table);
+        return encoder.Flush().ToArray();
+    }
+
+    /// <summary>
+    /// Decodes one frame's payload (a <c>.bin</c> without its header, or an <c>.evcs</c> packet) coded in
+    /// <paramref name="mode"/> to the padded reconstruction, clamped to [0, 1] (1, 3, Hpad, Wpad).
+    /// </summary>
+    /// <exception cref="EntropyCodingException">The payload is corrupt or truncated.</exception>
+    public Tensor DecompressPayload(ReadOnlyMemory<byte> payload, int height, int width, int qIndex, StreamMode mode) =>
+        DecompressPayload(payload, height, width, qIndex, mode, null, null);
 
     /// <summary>Decompresses an official <c>.bin</c> to the padded reconstruction, clamped to [0, 1] (1, 3, Hpad, Wpad).</summary>
     /// <exception cref="EntropyCodingException">The payload is corrupt or truncated.</exception>
@@ -151,8 +187,15 @@ public sealed class ImageCodec
     /// </summary>
     public Tensor Decompress(ReadOnlyMemory<byte> bin, out int height, out int width, Action<int, Tensor, byte[]>? onPass, Action<Tensor>? onLatent)
     {
-        int pass = 0;
         (height, width, int qIndex, ReadOnlyMemory<byte> payload, StreamMode mode) = BinFile.ReadWithMode(bin);
+        return DecompressPayload(payload, height, width, qIndex, mode, onPass, onLatent);
+    }
+
+    private Tensor DecompressPayload(ReadOnlyMemory<byte> payload, int height, int width, int qIndex, StreamMode mode, Action<int, Tensor, byte[]>? onPass, Action<Tensor>? onLatent)
+    {
+        if (qIndex <= 0)
+            throw new ArgumentOutOfRangeException(nameof(qIndex), "q_index must be positive");
+        int pass = 0;
         long paddedHeight = (height + PaddingMultiple - 1L) / PaddingMultiple * PaddingMultiple;
         long paddedWidth = (width + PaddingMultiple - 1L) / PaddingMultiple * PaddingMultiple;
         using var noGrad = no_grad();

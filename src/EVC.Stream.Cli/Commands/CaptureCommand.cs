@@ -1,0 +1,317 @@
+using System.ComponentModel;
+using System.Globalization;
+using EVC.Stream.Cli.Benchmarks;
+using EVC.Stream.Cli.Live;
+using EVC.Stream.Container;
+using EVC.Stream.Media.Video;
+using EVC.Stream.Model.Checkpoints;
+using EVC.Stream.Model.Codec;
+using EVC.Stream.Model.Models;
+using EVC.Stream.Pipeline;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace EVC.Stream.Cli.Commands;
+
+/// <summary>
+/// <c>evcstream capture</c>: a camera, the screen, FFmpeg's test source, a file/URL or an image folder, intra-coded
+/// frame by frame into an <c>.evcs</c> file with a live dashboard. Ctrl+C stops capturing and finishes the file
+/// (a second Ctrl+C stops coding too; the file still closes cleanly).
+/// </summary>
+internal sealed class CaptureCommand : Command<CaptureCommand.Settings>
+{
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--device <DEVICE>")]
+        [Description("Camera number N (/dev/videoN), screen (x11grab of $DISPLAY) or test (FFmpeg's synthetic testsrc2).")]
+        public string? Device { get; init; }
+
+        [CommandOption("--input <INPUT>")]
+        [Description("A file or URL FFmpeg can read (including .y4m), or a folder of PNG images.")]
+        public string? Input { get; init; }
+
+        [CommandOption("-o|--output <FILE>")]
+        [Description("Output .evcs, or - for stdout. Default: capture-<time>.evcs.")]
+        public string? Output { get; init; }
+
+        [CommandOption("--size <WxH>")]
+        [Description("Frame size. Default: the source's own; cameras 640x480; screen 1280x720; test source 128x96 on CPU (real time on 2 cores), 1280x720 on CUDA.")]
+        public string? Size { get; init; }
+
+        [CommandOption("--fps <F>")]
+        [Description("Frame rate. Default: the source's; 30 for live sources (10 for the test source on CPU).")]
+        public double? Fps { get; init; }
+
+        [CommandOption("--frames <N>")]
+        [Description("Stop after N frames.")]
+        public long? Frames { get; init; }
+
+        [CommandOption("--duration <SECONDS>")]
+        [Description("Stop after this much source time.")]
+        public double? Duration { get; init; }
+
+        [CommandOption("--input-format <FMT>")]
+        [Description("V4L2 camera pixel format (e.g. mjpeg, yuyv422).")]
+        public string? InputFormat { get; init; }
+
+        [CommandOption("--quality <Q>")]
+        [Description("A rate index 0..3 of the model's anchors (0 = lowest rate), or a q_scale such as 1.5. Default: rate index 1.")]
+        public string? Quality { get; init; }
+
+        [CommandOption("--bitrate <RATE>")]
+        [Description("Hold a target bitrate (e.g. 500k, 4M): q_scale adapts per frame.")]
+        public string? Bitrate { get; init; }
+
+        [CommandOption("--arch <ARCH>")]
+        [Description("Architecture for official checkpoints (default EVC_SS).")]
+        public string? Arch { get; init; }
+
+        [CommandOption("--weights <FILE>")]
+        [Description("Official .pth.tar or EVC.Stream .safetensors. Default: the placeholder model (see the start-up message).")]
+        public string? Weights { get; init; }
+
+        [CommandOption("--device-type <TYPE>")]
+        [Description("cpu, cuda or auto (default).")]
+        public string DeviceType { get; init; } = "auto";
+
+        [CommandOption("--threads <N>")]
+        [Description("CPU threads for the model. Default: all cores.")]
+        public int? Threads { get; init; }
+
+        [CommandOption("--batch <N>")]
+        [Description("Frames per network pass. Default 1 on CPU, 4 on CUDA.")]
+        public int? Batch { get; init; }
+
+        [CommandOption("--official")]
+        [Description("Official stream mode (float entropy parameters, decodable only on the same numeric path). Default: deterministic.")]
+        public bool Official { get; init; }
+
+        [CommandOption("--stats <FILE>")]
+        [Description("Write the dashboard's figures as JSON lines, one per second plus a summary.")]
+        public string? Stats { get; init; }
+
+        [CommandOption("--quiet")]
+        [Description("No dashboard (errors and the final line only).")]
+        public bool Quiet { get; init; }
+
+        public override ValidationResult Validate()
+        {
+            if ((Device is null) == (Input is null))
+                return ValidationResult.Error("give --device N|screen|test or --input FILE|URL|DIR (one of them)");
+            if (DeviceType is not ("cpu" or "cuda" or "auto"))
+                return ValidationResult.Error("--device-type must be cpu, cuda or auto");
+            if (Quality is not null && Bitrate is not null)
+                return ValidationResult.Error("give --quality or --bitrate, not both");
+            if (Frames is <= 0 || Duration is <= 0 || Fps is <= 0 || Threads is < 1 || Batch is < 1)
+                return ValidationResult.Error("--frames, --duration, --fps, --threads and --batch must be positive");
+            return ValidationResult.Success();
+        }
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken) =>
+        ExecuteAsync(settings, cancellationToken).GetAwaiter().GetResult();
+
+    private static async Task<int> ExecuteAsync(Settings settings, CancellationToken cancellationToken)
+    {
+        FFmpegTool.Require();
+        Device device = ModelDefaults.ChooseDevice(settings.DeviceType);
+        bool onCpu = device.type == TorchSharp.DeviceType.CPU;
+        VideoSourceOptions source = SourceOptions(settings, onCpu, out string? sizeReason);
+        VideoFormat format = await VideoSource.ProbeAsync(source, cancellationToken).ConfigureAwait(false);
+
+        set_num_threads(settings.Threads ?? Environment.ProcessorCount);
+        (EvcModel model, string weightsLabel) = ModelDefaults.Load(settings.Weights, settings.Arch, device);
+        StreamMode mode = settings.Official ? StreamMode.Official : StreamMode.Deterministic;
+        var codec = new ImageCodec(model, mode);
+        double q = ParseQuality(settings.Quality, model, out string qualityLabel);
+        double targetBitrate = settings.Bitrate is null ? 0 : ParseBitrate(settings.Bitrate);
+        var rate = new RateController(q, targetBitrate, format.FrameRate);
+
+        string output = settings.Output ?? $"capture-{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}.evcs";
+        bool toStdout = output == "-";
+        TextWriter info = toStdout ? Console.Error : Console.Out;
+        if (weightsLabel.Length > 0)
+            await info.WriteLineAsync(weightsLabel).ConfigureAwait(false);
+        if (sizeReason is not null)
+            await info.WriteLineAsync(sizeReason).ConfigureAwait(false);
+        await info.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"capturing {source.Label} at {format.Width}x{format.Height}, {format.FrameRate:0.##} fps → {(toStdout ? "stdout" : output)}; {model.Architecture.Name} on {device.type.ToString().ToLowerInvariant()}, {mode.ToString().ToLowerInvariant()} mode, {(targetBitrate > 0 ? $"target {targetBitrate / 1e3:F0} kbit/s" : qualityLabel)}; Ctrl+C stops and finishes the file")).ConfigureAwait(false);
+
+        var header = new EvcsHeader
+        {
+            Architecture = model.Architecture.Name,
+            StreamMode = mode == StreamMode.Official ? EvcsStreamMode.Official : EvcsStreamMode.Deterministic,
+            WeightsSha256 = Convert.FromHexString(WeightsFile.Hash(model)),
+            Width = format.Width,
+            Height = format.Height,
+            PadRight = CapturePipeline.Padded(format.Width) - format.Width,
+            PadBottom = CapturePipeline.Padded(format.Height) - format.Height,
+            ColorSpace = EvcsColorSpace.Rgb,
+            ColorRange = EvcsColorRange.Full,
+            FrameRate = Rational(format.FrameRate),
+            EncoderName = "evcstream",
+            EncoderVersion = typeof(CaptureCommand).Assembly.GetName().Version?.ToString() ?? "",
+            Metadata = [new("source", source.Label)],
+        };
+
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var abort = new CancellationTokenSource();
+        int presses = 0;
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;  // finish the file instead of dying
+            if (Interlocked.Increment(ref presses) == 1)
+                stop.Cancel();
+            else
+                abort.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        var stats = new PipelineStats(source.Label, CapturePipeline.StageNames) { TargetBitrate = targetBitrate };
+        CaptureResult result;
+        string? closeError = null;
+        try
+        {
+            System.IO.Stream stream = toStdout ? Console.OpenStandardOutput() : new FileStream(output, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16, useAsync: true);
+            await using (stream.ConfigureAwait(false))
+            {
+                EvcsWriter writer = await EvcsWriter.CreateAsync(stream, header, new EvcsWriterOptions { FsyncInterval = TimeSpan.FromSeconds(1), LeaveOpen = true }, cancellationToken).ConfigureAwait(false);
+                await using (writer.ConfigureAwait(false))
+                {
+                    await using (var dashboard = new Dashboard(stats, $"evcstream capture → {(toStdout ? "stdout" : output)}", settings.Stats, settings.Quiet || toStdout && Console.IsErrorRedirected))
+                    {
+                        var options = new CaptureOptions
+                        {
+                            BatchSize = settings.Batch ?? (onCpu ? 1 : 4),
+                            EntropyWorkers = Math.Max(1, Environment.ProcessorCount - 1),
+                            Rate = rate,
+                        };
+                        result = await CapturePipeline.RunAsync(source, format, codec, writer, options, stats, stop.Token, abort.Token).ConfigureAwait(false);
+                    }
+                    try
+                    {
+                        await writer.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
+                    }
+                    catch (IOException e)
+                    {
+                        closeError = e.Message;
+                    }
+                }
+            }
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+
+        double seconds = stats.Snapshot().Elapsed.TotalSeconds;
+        string bitrateText = result.Written > 0 ? string.Create(CultureInfo.InvariantCulture, $", {result.Bytes * 8.0 / Math.Max(result.Written / format.FrameRate, 1e-9) / 1e3:F0} kbit/s at {format.FrameRate:0.##} fps{(targetBitrate > 0 ? $" (target {targetBitrate / 1e3:F0})" : "")}") : "";
+        string summary = string.Create(CultureInfo.InvariantCulture,
+            $"{(toStdout ? "stdout" : output)}: {result.Written} frames written, {result.Captured} captured, {result.Dropped} dropped, {result.Bytes:N0} payload bytes{bitrateText}, {seconds:F1} s");
+        await info.WriteLineAsync(summary).ConfigureAwait(false);
+        if (closeError is not null)
+            throw new IOException($"could not finish {output} ({closeError}); the {result.Written} frames written before are playable");
+        if (result.Error is not null and not OperationCanceledException)
+        {
+            if (result.Error is IOException io && result.Written > 0)
+                throw new IOException($"{io.Message}; the {result.Written} frames written before are playable", io);
+            throw result.Error;
+        }
+        return 0;
+    }
+
+    private static VideoSourceOptions SourceOptions(Settings settings, bool onCpu, out string? sizeReason)
+    {
+        sizeReason = null;
+        (int width, int height) = settings.Size is null ? (0, 0) : BenchmarkMath.ParseSize(settings.Size);
+        double fps = settings.Fps ?? 0;
+        VideoSourceKind kind;
+        string? location = null;
+        if (settings.Input is not null)
+        {
+            kind = Directory.Exists(settings.Input) ? VideoSourceKind.ImageFolder : VideoSourceKind.File;
+            location = settings.Input;
+        }
+        else if (settings.Device == "screen")
+            kind = VideoSourceKind.Screen;
+        else if (settings.Device == "test")
+        {
+            kind = VideoSourceKind.Test;
+            if (settings.Size is null)
+            {
+                (width, height) = onCpu ? (128, 96) : (1280, 720);
+                if (fps == 0 && onCpu)
+                    fps = 10;
+                sizeReason = onCpu
+                    ? "test source at 128x96, 10 fps: EVC_SS costs ~106 K multiply-adds per pixel, so on a CPU only small frames code in real time (use --size/--fps to change)"
+                    : "test source at 1280x720 on CUDA (use --size to change)";
+            }
+        }
+        else if (int.TryParse(settings.Device, NumberStyles.None, CultureInfo.InvariantCulture, out int camera))
+        {
+            kind = VideoSourceKind.Camera;
+            location = camera.ToString(CultureInfo.InvariantCulture);
+            if (!File.Exists($"/dev/video{camera}"))
+                throw new VideoIOException($"no camera at /dev/video{camera}");
+        }
+        else
+            throw new ArgumentException($"--device {settings.Device}: give a camera number, screen or test");
+        return new VideoSourceOptions
+        {
+            Kind = kind,
+            Location = location,
+            Width = width,
+            Height = height,
+            FrameRate = fps,
+            MaxFrames = settings.Frames,
+            Duration = settings.Duration is double d ? TimeSpan.FromSeconds(d) : null,
+            CameraInputFormat = settings.InputFormat,
+        };
+    }
+
+    internal static double ParseQuality(string? text, EvcModel model, out string label)
+    {
+        if (text is null)
+        {
+            label = "rate index 1";
+            return model.Anchor(1);
+        }
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int index))
+        {
+            if (index >= model.QScaleAnchors.shape[0])
+                throw new ArgumentException($"--quality {text}: the model has rate indexes 0..{model.QScaleAnchors.shape[0] - 1} (or give a q_scale such as 1.5)");
+            label = $"rate index {index}";
+            return model.Anchor(index);
+        }
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double q) && q > 0)
+        {
+            label = string.Create(CultureInfo.InvariantCulture, $"q_scale {QScale.Round(q).QUsed}");
+            return q;
+        }
+        throw new ArgumentException($"--quality {text}: give a rate index 0..3 or a q_scale such as 1.5");
+    }
+
+    internal static double ParseBitrate(string text)
+    {
+        string t = text.Trim();
+        double multiplier = 1;
+        if (t.EndsWith('k') || t.EndsWith('K'))
+            (multiplier, t) = (1e3, t[..^1]);
+        else if (t.EndsWith('M') || t.EndsWith('m'))
+            (multiplier, t) = (1e6, t[..^1]);
+        if (!double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || value <= 0)
+            throw new ArgumentException($"--bitrate {text}: give bits per second, e.g. 500k or 4M");
+        return value * multiplier;
+    }
+
+    private static EvcsRational Rational(double fps)
+    {
+        // Common NTSC rates exactly; otherwise millihertz.
+        if (Math.Abs(fps - 30000.0 / 1001) < 1e-3)
+            return new(30000, 1001);
+        if (Math.Abs(fps - 60000.0 / 1001) < 1e-3)
+            return new(60000, 1001);
+        return Math.Abs(fps - Math.Round(fps)) < 1e-6 ? new((uint)Math.Round(fps), 1) : new((uint)Math.Round(fps * 1000), 1000);
+    }
+}

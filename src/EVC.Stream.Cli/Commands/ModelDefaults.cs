@@ -1,0 +1,40 @@
+using EVC.Stream.Cli.Benchmarks;
+using EVC.Stream.Model.Checkpoints;
+using EVC.Stream.Model.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace EVC.Stream.Cli.Commands;
+
+/// <summary>The model the pipeline commands use when no --weights is given, and device selection.</summary>
+internal static class ModelDefaults
+{
+    /// <summary>cpu, cuda or auto.</summary>
+    public static Device ChooseDevice(string type) => type switch
+    {
+        "cpu" => CPU,
+        "cuda" => cuda.is_available() ? CUDA : throw new ArgumentException("--device-type cuda: no CUDA device is available (build with -p:TorchBackend=cuda on a machine with a GPU)"),
+        _ => cuda.is_available() ? CUDA : CPU,
+    };
+
+    /// <summary>
+    /// Loads <paramref name="weights"/>, or the placeholder default: until the training issue ships a trained default
+    /// model, that is the reference kit's EVC_SS conformance checkpoint (briefly trained, about 18 dB on Kodak).
+    /// Returns a start-up line naming the placeholder (empty when weights were given).
+    /// </summary>
+    public static (EvcModel Model, string Label) Load(string? weights, string? arch, Device device)
+    {
+        string label = "";
+        if (weights is null)
+        {
+            string kit = ReferenceKit.Find(null) ?? throw new ArgumentException("no --weights given and no default model found: pass --weights FILE (official .pth.tar or .safetensors)");
+            weights = Path.Combine(kit, "checkpoints", "EVC_SS.pth.tar");
+            arch ??= "EVC_SS";
+            label = $"PLACEHOLDER MODEL: no --weights given, using the reference kit's EVC_SS conformance checkpoint ({weights}); it is barely trained (~18 dB PSNR), so expect poor pictures until a trained default model ships";
+        }
+        EvcModel model = WeightsFile.Load(weights, arch ?? "EVC_SS");
+        model.to(device);
+        model.DetachFromDisposeScopes();
+        return (model, label);
+    }
+}

@@ -1,0 +1,142 @@
+using System.ComponentModel;
+using System.Globalization;
+using EVC.Stream.Cli.Live;
+using EVC.Stream.Container;
+using EVC.Stream.Media.Video;
+using EVC.Stream.Model.Codec;
+using EVC.Stream.Model.Models;
+using EVC.Stream.Pipeline;
+using Spectre.Console.Cli;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace EVC.Stream.Cli.Commands;
+
+/// <summary>Options of <c>play</c> and <c>decode</c>.</summary>
+internal class PlaybackSettings : CommandSettings
+{
+    [CommandArgument(0, "<IN>")]
+    [Description("The .evcs file.")]
+    public string Input { get; init; } = "";
+
+    [CommandOption("-o|--output <OUT>")]
+    [Description("out.mp4 / .mkv / .y4m, frames_%05d.png, or - for raw rgb24 frames on stdout.")]
+    public string? Output { get; init; }
+
+    [CommandOption("--arch <ARCH>")]
+    [Description("Architecture for official checkpoints (default: the file's).")]
+    public string? Arch { get; init; }
+
+    [CommandOption("--weights <FILE>")]
+    [Description("Weights (default: the placeholder model; must be the weights the file was coded with).")]
+    public string? Weights { get; init; }
+
+    [CommandOption("--device-type <TYPE>")]
+    [Description("cpu, cuda or auto (default).")]
+    public string DeviceType { get; init; } = "auto";
+
+    [CommandOption("--threads <N>")]
+    [Description("CPU threads. Default: all cores for deterministic streams, 1 for official ones.")]
+    public int? Threads { get; init; }
+
+    [CommandOption("--follow")]
+    [Description("Keep reading a file that is still being written (until its end-of-stream packet).")]
+    public bool Follow { get; init; }
+
+    [CommandOption("--stats <FILE>")]
+    [Description("Write the dashboard's figures as JSON lines, one per second plus a summary.")]
+    public string? Stats { get; init; }
+
+    [CommandOption("--quiet")]
+    [Description("No dashboard.")]
+    public bool Quiet { get; init; }
+
+    public override Spectre.Console.ValidationResult Validate()
+    {
+        if (DeviceType is not ("cpu" or "cuda" or "auto"))
+            return Spectre.Console.ValidationResult.Error("--device-type must be cpu, cuda or auto");
+        return Threads is < 1 ? Spectre.Console.ValidationResult.Error("--threads must be at least 1") : Spectre.Console.ValidationResult.Success();
+    }
+
+    /// <summary>Plays or converts; <paramref name="pace"/> selects a player's timing.</summary>
+    public async Task<int> RunAsync(bool pace, CancellationToken cancellationToken)
+    {
+        if (!File.Exists(Input))
+            throw new FileNotFoundException($"input not found: {Input}", Input);
+        await using FileStream stream = new(Input, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16, useAsync: true);
+        await using EvcsReader reader = await EvcsReader.OpenAsync(stream, new EvcsReaderOptions { Follow = Follow }, cancellationToken).ConfigureAwait(false);
+        EvcsHeader header = reader.Header;
+        StreamMode mode = header.StreamMode == EvcsStreamMode.Official ? StreamMode.Official : StreamMode.Deterministic;
+        Device device = ModelDefaults.ChooseDevice(DeviceType);
+        set_num_threads(Threads ?? ModelSettings.DefaultThreads(mode));
+        (EvcModel model, string weightsLabel) = ModelDefaults.Load(Weights, Arch ?? (header.Architecture.Length > 0 ? header.Architecture : null), device);
+        string hash = WeightsFileHash(model);
+        if (!header.WeightsSha256.Span.SequenceEqual(new byte[32]) && !string.Equals(hash, header.WeightsSha256Hex, StringComparison.Ordinal))
+            throw new ArgumentException($"{Input} was coded with weights {header.WeightsSha256Hex[..12]}…, these are {hash[..12]}…: pass the matching --weights");
+        var codec = new ImageCodec(model, mode);
+        double fps = header.FrameRate.IsValid ? header.FrameRate.Value : 30;
+
+        bool rawToStdout = Output == "-";
+        TextWriter info = rawToStdout ? Console.Error : Console.Out;
+        if (weightsLabel.Length > 0)
+            await info.WriteLineAsync(weightsLabel).ConfigureAwait(false);
+        IFrameSink sink;
+        string target;
+        if (rawToStdout)
+        {
+            sink = new RawStreamSink(Console.OpenStandardOutput());
+            target = "stdout (raw rgb24)";
+        }
+        else if (Output is not null)
+        {
+            FFmpegTool.Require();
+            sink = FFmpegFrameSink.ToFile(Output, header.Width, header.Height, fps);
+            target = Output;
+        }
+        else if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DISPLAY")) || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("WAYLAND_DISPLAY")))
+        {
+            FFmpegTool.Require();
+            sink = FFmpegFrameSink.ToWindow($"evcstream {Path.GetFileName(Input)}", header.Width, header.Height, fps);
+            target = "window";
+        }
+        else
+            throw new ArgumentException("no display to show a window ($DISPLAY is not set): give -o out.mp4|out.mkv|out.y4m|frames_%05d.png or -o - for raw frames");
+        await info.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"{(pace ? "playing" : "decoding")} {Input}: {header.Width}x{header.Height}, {fps:0.##} fps, {header.Architecture} {mode.ToString().ToLowerInvariant()} mode → {target}")).ConfigureAwait(false);
+
+        var stats = new PipelineStats(Input, PlaybackPipeline.StageNames);
+        PlaybackResult result;
+        await using (sink.ConfigureAwait(false))
+        {
+            await using (var dashboard = new Dashboard(stats, $"evcstream {(pace ? "play" : "decode")} {Input}", Stats, Quiet || rawToStdout && Console.IsErrorRedirected))
+                result = await PlaybackPipeline.RunAsync(reader, codec, sink, new PlaybackOptions { Pace = pace }, stats, cancellationToken).ConfigureAwait(false);
+            await sink.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        string damage = reader.Damage.Count > 0 ? $", {reader.Damage.Count} damaged region(s) skipped" : "";
+        await info.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"{target}: {result.Presented} frames, {result.Late} late (skipped), {result.Undecodable} undecodable{damage}")).ConfigureAwait(false);
+        if (result.Error is not null and not OperationCanceledException)
+            throw result.Error;
+        return 0;
+    }
+
+    private static string WeightsFileHash(EvcModel model) => EVC.Stream.Model.Checkpoints.WeightsFile.Hash(model);
+}
+
+/// <summary><c>evcstream play IN.evcs</c>: real-time playback paced by the timestamps.</summary>
+internal sealed class PlayCommand : Command<PlaybackSettings>
+{
+    public override int Execute(CommandContext context, PlaybackSettings settings, CancellationToken cancellationToken) =>
+        settings.RunAsync(pace: true, cancellationToken).GetAwaiter().GetResult();
+}
+
+/// <summary><c>evcstream decode IN.evcs -o OUT</c>: conversion at full speed.</summary>
+internal sealed class DecodeCommand : Command<PlaybackSettings>
+{
+    public override int Execute(CommandContext context, PlaybackSettings settings, CancellationToken cancellationToken)
+    {
+        if (settings.Output is null)
+            throw new ArgumentException("decode needs -o out.mp4|out.mkv|out.y4m|frames_%05d.png (or - for raw frames)");
+        return settings.RunAsync(pace: false, cancellationToken).GetAwaiter().GetResult();
+    }
+}

@@ -1,0 +1,160 @@
+using System.Globalization;
+using System.Threading.Channels;
+using FFMpegCore;
+using FFMpegCore.Pipes;
+
+namespace EVC.Stream.Media.Video;
+
+/// <summary>Where decoded frames go. The sink owns each frame handed to it and disposes it.</summary>
+public interface IFrameSink : IAsyncDisposable
+{
+    /// <summary>Presents or stores one frame.</summary>
+    ValueTask WriteAsync(RawFrame frame, CancellationToken cancellationToken);
+
+    /// <summary>Flushes and closes (a file sink finishes the file).</summary>
+    ValueTask CompleteAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>Raw rgb24 frames, back to back, to a stream (e.g. stdout for another program).</summary>
+public sealed class RawStreamSink(System.IO.Stream output) : IFrameSink
+{
+    /// <inheritdoc />
+    public async ValueTask WriteAsync(RawFrame frame, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        using (frame)
+            await output.WriteAsync(frame.RgbMemory, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask CompleteAsync(CancellationToken cancellationToken) => await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}
+
+/// <summary>Discards frames (benchmarks).</summary>
+public sealed class NullSink : IFrameSink
+{
+    /// <inheritdoc />
+    public ValueTask WriteAsync(RawFrame frame, CancellationToken cancellationToken)
+    {
+        frame?.Dispose();
+        return ValueTask.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public ValueTask CompleteAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+}
+
+/// <summary>
+/// Frames into FFmpeg through FFMpegCore's pipe input (rawvideo rgb24): a file whose extension picks the muxer
+/// (<c>.mp4</c>/<c>.mkv</c> with libx264, <c>.y4m</c>, <c>name_%05d.png</c> image sequences), or a window through
+/// FFmpeg's SDL2 output device.
+/// </summary>
+public sealed class FFmpegFrameSink : IFrameSink
+{
+    private readonly Channel<RawFrame> _frames = Channel.CreateBounded<RawFrame>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
+    private readonly Task _process;
+    private readonly Queue<string> _errors = new();
+
+    private FFmpegFrameSink(int width, int height, double frameRate, Func<FFMpegArguments, FFMpegArgumentProcessor> output)
+    {
+        FFmpegTool.Configure();
+        var source = new ChannelPipeSource(_frames.Reader, width, height, frameRate);
+        FFMpegArgumentProcessor processor = output(FFMpegArguments.FromPipeInput(source)).NotifyOnStandardError(line =>
+        {
+            lock (_errors)
+            {
+                _errors.Enqueue(line);
+                if (_errors.Count > 8)
+                    _errors.Dequeue();
+            }
+        });
+        _process = processor.ProcessAsynchronously(throwOnError: true, null, CancellationToken.None);
+    }
+
+    /// <summary>Writes a file; the extension chooses the format (a <c>%d</c> pattern writes PNG frames).</summary>
+    public static FFmpegFrameSink ToFile(string path, int width, int height, double frameRate)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        string extension = Path.GetExtension(path).ToLowerInvariant();
+        return new FFmpegFrameSink(width, height, frameRate, arguments => arguments.OutputToFile(path, overwrite: true, o =>
+        {
+            if (path.Contains('%', StringComparison.Ordinal))
+                o.WithCustomArgument("-f image2 -c:v png");
+            else if (extension is ".mp4" or ".mkv" or ".mov")
+                o.WithCustomArgument("-c:v libx264 -preset veryfast -crf 16 -pix_fmt yuv420p");
+            else if (extension == ".y4m")
+                o.WithCustomArgument("-pix_fmt yuv444p -strict -1");
+        }));
+    }
+
+    /// <summary>Shows the frames in a window (FFmpeg's SDL2 output; needs a display).</summary>
+    public static FFmpegFrameSink ToWindow(string title, int width, int height, double frameRate) =>
+        new(width, height, frameRate, arguments => arguments.OutputToFile(title, overwrite: false, o => o.ForceFormat("sdl2").WithCustomArgument("-pix_fmt yuv420p")));
+
+    /// <inheritdoc />
+    public async ValueTask WriteAsync(RawFrame frame, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        if (_process.IsCompleted)
+        {
+            frame.Dispose();
+            await _process.ConfigureAwait(false);  // surfaces FFmpeg's failure
+            throw new VideoIOException("FFmpeg output ended early");
+        }
+        await _frames.Writer.WriteAsync(frame, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask CompleteAsync(CancellationToken cancellationToken)
+    {
+        _frames.Writer.TryComplete();
+        try
+        {
+            await _process.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            string detail;
+            lock (_errors)
+                detail = _errors.LastOrDefault()?.Trim() ?? e.Message;
+            throw new VideoIOException($"FFmpeg output failed: {detail}", e);
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        _frames.Writer.TryComplete();
+        try
+        {
+            await _process.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Already reported by CompleteAsync, or the run is being torn down.
+        }
+        while (_frames.Reader.TryRead(out RawFrame? left))
+            left.Dispose();
+    }
+
+    /// <summary>Feeds FFmpeg's stdin pipe from the channel, one whole frame per write.</summary>
+    private sealed class ChannelPipeSource(ChannelReader<RawFrame> frames, int width, int height, double frameRate) : IPipeSource
+    {
+        public string GetStreamArguments() => string.Create(CultureInfo.InvariantCulture, $"-f rawvideo -pix_fmt rgb24 -video_size {width}x{height} -framerate {frameRate}");
+
+        public async Task WriteAsync(System.IO.Stream outputStream, CancellationToken cancellationToken)
+        {
+            await foreach (RawFrame frame in frames.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                using (frame)
+                    await outputStream.WriteAsync(frame.RgbMemory, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+}

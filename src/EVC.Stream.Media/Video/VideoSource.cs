@@ -1,0 +1,258 @@
+using System.Buffers;
+using System.Diagnostics;
+using System.Globalization;
+using FFMpegCore;
+using FFMpegCore.Pipes;
+
+namespace EVC.Stream.Media.Video;
+
+/// <summary>Where frames come from.</summary>
+public enum VideoSourceKind
+{
+    /// <summary>A V4L2 camera, <c>/dev/videoN</c>.</summary>
+    Camera,
+
+    /// <summary>The X11 screen of <c>$DISPLAY</c> (x11grab).</summary>
+    Screen,
+
+    /// <summary>FFmpeg's synthetic <c>testsrc2</c>, paced in real time like a camera.</summary>
+    Test,
+
+    /// <summary>Anything FFmpeg reads: a file (including <c>.y4m</c>) or a URL.</summary>
+    File,
+
+    /// <summary>A folder of PNG images of one size, in name order.</summary>
+    ImageFolder,
+}
+
+/// <summary>What to capture and how much.</summary>
+public sealed record VideoSourceOptions
+{
+    /// <summary>The kind of source.</summary>
+    public VideoSourceKind Kind { get; init; } = VideoSourceKind.Test;
+
+    /// <summary>Camera number N of <c>/dev/videoN</c>, a file path or URL, or an image folder.</summary>
+    public string? Location { get; init; }
+
+    /// <summary>Frame size; 0 = the source's own (cameras and the screen need one: 640x480 and 1280x720 by default).</summary>
+    public int Width { get; init; }
+
+    /// <summary>Frame height (see <see cref="Width"/>).</summary>
+    public int Height { get; init; }
+
+    /// <summary>Frame rate; 0 = the source's own (30 for live sources).</summary>
+    public double FrameRate { get; init; }
+
+    /// <summary>Stop after this many frames (null: until the source ends or capture is cancelled).</summary>
+    public long? MaxFrames { get; init; }
+
+    /// <summary>Stop after this much source time.</summary>
+    public TimeSpan? Duration { get; init; }
+
+    /// <summary>V4L2 <c>-input_format</c> (e.g. mjpeg, yuyv422); null lets the driver choose.</summary>
+    public string? CameraInputFormat { get; init; }
+
+    /// <summary>Live sources run at their own pace and must never be blocked: a slow consumer loses frames instead.</summary>
+    public bool IsLive => Kind is VideoSourceKind.Camera or VideoSourceKind.Screen or VideoSourceKind.Test;
+
+    /// <summary>A short label for dashboards ("synthetic" for the test source).</summary>
+    public string Label => Kind switch
+    {
+        VideoSourceKind.Camera => $"camera /dev/video{Location}",
+        VideoSourceKind.Screen => $"screen {Environment.GetEnvironmentVariable("DISPLAY")}",
+        VideoSourceKind.Test => "test source (synthetic, FFmpeg testsrc2)",
+        VideoSourceKind.ImageFolder => $"images {Location}",
+        _ => Location ?? "",
+    };
+}
+
+/// <summary>The geometry and clock a source delivers.</summary>
+public readonly record struct VideoFormat(int Width, int Height, double FrameRate);
+
+/// <summary>
+/// Reads frames from FFmpeg as packed RGB (FFmpeg converts with swscale: <c>-pix_fmt rgb24</c>, its default
+/// BT.601 matrix for untagged YUV, the stream's own where tagged), through FFMpegCore's pipe output, whole frames at a
+/// time into pooled buffers. PNG folders are read directly.
+/// </summary>
+public static class VideoSource
+{
+    /// <summary>The format the source will deliver (probes files; live sources take the requested or default size).</summary>
+    public static async Task<VideoFormat> ProbeAsync(VideoSourceOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        double rate = options.FrameRate > 0 ? options.FrameRate : 30;
+        switch (options.Kind)
+        {
+            case VideoSourceKind.Camera:
+                return new VideoFormat(Or(options.Width, 640), Or(options.Height, 480), rate);
+            case VideoSourceKind.Screen:
+                return new VideoFormat(Or(options.Width, 1280), Or(options.Height, 720), rate);
+            case VideoSourceKind.Test:
+                return new VideoFormat(Or(options.Width, 320), Or(options.Height, 240), rate);
+            case VideoSourceKind.ImageFolder:
+            {
+                string first = ImageFiles(options.Location).FirstOrDefault() ?? throw new VideoIOException($"no PNG images in {options.Location}");
+                (int width, int height, _) = PngCodec.Decode(await File.ReadAllBytesAsync(first, cancellationToken).ConfigureAwait(false));
+                return new VideoFormat(Or(options.Width, width), Or(options.Height, height), rate);
+            }
+            default:
+            {
+                string input = options.Location ?? throw new ArgumentException("no input given");
+                bool isUrl = input.Contains("://", StringComparison.Ordinal);
+                if (!isUrl && !System.IO.File.Exists(input))
+                    throw new VideoIOException($"input not found: {input}");
+                FFmpegTool.Configure();
+                IMediaAnalysis analysis;
+                try
+                {
+                    analysis = isUrl ? await FFProbe.AnalyseAsync(new Uri(input), null, null, cancellationToken).ConfigureAwait(false)
+                        : await FFProbe.AnalyseAsync(input, null, null, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    throw new VideoIOException($"FFmpeg cannot read {input}: {FirstLine(e.Message)}", e);
+                }
+                VideoStream video = analysis.PrimaryVideoStream ?? throw new VideoIOException($"{input} has no video stream");
+                double sourceRate = video.AverageFrameRate > 0 ? video.AverageFrameRate : video.RealFrameRate > 0 ? video.RealFrameRate : 25;
+                return new VideoFormat(Or(options.Width, video.Width ?? 0), Or(options.Height, video.Height ?? 0), options.FrameRate > 0 ? options.FrameRate : sourceRate);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Runs the source until it ends, the frame limit is reached or <paramref name="cancellationToken"/> fires, handing
+    /// every frame to <paramref name="onFrame"/> (which owns it from then on). Returns the number of frames delivered.
+    /// </summary>
+    /// <exception cref="VideoIOException">FFmpeg could not open the source, or failed while reading it.</exception>
+    public static async Task<long> RunAsync(VideoSourceOptions options, VideoFormat format, Func<RawFrame, ValueTask> onFrame, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(onFrame);
+        if (options.Kind == VideoSourceKind.ImageFolder)
+            return await RunImageFolderAsync(options, format, onFrame, cancellationToken).ConfigureAwait(false);
+
+        FFmpegTool.Configure();
+        var sink = new RawFrameSink(format, options.IsLive, options.MaxFrames, onFrame);
+        var errors = new Queue<string>();
+        FFMpegArguments input = options.Kind switch
+        {
+            VideoSourceKind.Camera => FFMpegArguments.FromDeviceInput($"/dev/video{options.Location}", o => o.ForceFormat("v4l2")
+                .WithCustomArgument(Invariant($"{(options.CameraInputFormat is null ? "" : $"-input_format {options.CameraInputFormat} ")}-video_size {format.Width}x{format.Height} -framerate {format.FrameRate}"))),
+            VideoSourceKind.Screen => FFMpegArguments.FromDeviceInput(Environment.GetEnvironmentVariable("DISPLAY") ?? throw new VideoIOException("--device screen: no $DISPLAY (x11grab needs an X server)"),
+                o => o.ForceFormat("x11grab").WithCustomArgument(Invariant($"-video_size {format.Width}x{format.Height} -framerate {format.FrameRate}"))),
+            VideoSourceKind.Test => FFMpegArguments.FromFileInput(Invariant($"testsrc2=size={format.Width}x{format.Height}:rate={format.FrameRate}"), false,
+                o => o.ForceFormat("lavfi").WithCustomArgument("-re")),
+            _ => options.Location!.Contains("://", StringComparison.Ordinal)
+                ? FFMpegArguments.FromUrlInput(options.Location)
+                : FFMpegArguments.FromFileInput(options.Location!, false),
+        };
+        FFMpegArgumentProcessor processor = input.OutputToPipe(sink, o =>
+        {
+            o.WithCustomArgument(Invariant($"-an -sn -vf scale={format.Width}:{format.Height},fps={format.FrameRate}"));
+            if (options.MaxFrames is long frames)
+                o.WithCustomArgument(Invariant($"-frames:v {frames}"));
+            if (options.Duration is TimeSpan duration)
+                o.WithCustomArgument(Invariant($"-t {duration.TotalSeconds}"));
+        }).NotifyOnStandardError(line =>
+        {
+            lock (errors)
+            {
+                errors.Enqueue(line);
+                if (errors.Count > 8)
+                    errors.Dequeue();
+            }
+        }).CancellableThrough(cancellationToken, TimeSpan.FromSeconds(2));
+
+        try
+        {
+            await processor.ProcessAsynchronously(throwOnError: true, null, CancellationToken.None).ConfigureAwait(false);  // cancellation goes through CancellableThrough: FFmpeg quits cleanly
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is not OperationCanceledException && !sink.StoppedByConsumer)
+        {
+            string detail;
+            lock (errors)
+                detail = errors.LastOrDefault(l => l.Contains("rror", StringComparison.Ordinal) || l.Contains("No such", StringComparison.Ordinal)) ?? errors.LastOrDefault() ?? FirstLine(e.Message);
+            if (sink.Delivered == 0)
+                throw new VideoIOException($"FFmpeg cannot open {options.Label}: {detail.Trim()}", e);
+            throw new VideoIOException($"FFmpeg stopped reading {options.Label} after {sink.Delivered} frames: {detail.Trim()}", e);
+        }
+        catch (Exception) when (cancellationToken.IsCancellationRequested || sink.StoppedByConsumer)
+        {
+            // Cancelled: FFmpeg was asked to quit; the frames delivered so far stand.
+        }
+        return sink.Delivered;
+    }
+
+    private static async Task<long> RunImageFolderAsync(VideoSourceOptions options, VideoFormat format, Func<RawFrame, ValueTask> onFrame, CancellationToken cancellationToken)
+    {
+        long index = 0;
+        foreach (string file in ImageFiles(options.Location))
+        {
+            if (cancellationToken.IsCancellationRequested || (options.MaxFrames is long max && index >= max))
+                break;
+            TimeSpan timestamp = TimeSpan.FromSeconds(index / format.FrameRate);
+            if (options.Duration is TimeSpan duration && timestamp >= duration)
+                break;
+            (int width, int height, byte[] rgb) = PngCodec.Decode(await File.ReadAllBytesAsync(file, cancellationToken).ConfigureAwait(false));
+            if (width != format.Width || height != format.Height)
+                throw new VideoIOException($"{Path.GetFileName(file)} is {width}x{height}; every image of the folder must be {format.Width}x{format.Height}");
+            RawFrame frame = RawFrame.Rent(width, height, index++, timestamp, Stopwatch.GetTimestamp());
+            rgb.CopyTo(frame.Rgb);
+            await onFrame(frame).ConfigureAwait(false);
+        }
+        return index;
+    }
+
+    private static string[] ImageFiles(string? folder)
+    {
+        if (folder is null || !Directory.Exists(folder))
+            throw new VideoIOException($"image folder not found: {folder}");
+        string[] files = Directory.GetFiles(folder, "*.png");
+        Array.Sort(files, StringComparer.Ordinal);
+        return files;
+    }
+
+    private static int Or(int value, int fallback) => value > 0 ? value : fallback;
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    private static string FirstLine(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.Trim() ?? text;
+
+    /// <summary>Reads FFmpeg's rawvideo output a whole frame at a time into pooled buffers.</summary>
+    private sealed class RawFrameSink(VideoFormat format, bool live, long? maxFrames, Func<RawFrame, ValueTask> onFrame) : IPipeSink
+    {
+        public long Delivered { get; private set; }
+
+        public bool StoppedByConsumer { get; private set; }
+
+        public string GetStreamArguments() => "-f rawvideo -pix_fmt rgb24";
+
+        public async Task ReadAsync(System.IO.Stream inputStream, CancellationToken cancellationToken)
+        {
+            int frameBytes = 3 * format.Width * format.Height;
+            long start = Stopwatch.GetTimestamp();
+            while (maxFrames is null || Delivered < maxFrames)
+            {
+                byte[] buffer = ArrayPool<byte>.Shared.Rent(frameBytes);
+                int filled = 0;
+                while (filled < frameBytes)
+                {
+                    int read = await inputStream.ReadAsync(buffer.AsMemory(filled, frameBytes - filled), cancellationToken).ConfigureAwait(false);
+                    if (read == 0)
+                        break;
+                    filled += read;
+                }
+                if (filled < frameBytes)
+                {
+                    ArrayPool<byte>.Shared.Return(buffer);  // end of stream (a partial last frame is dropped)
+                    return;
+                }
+                long now = Stopwatch.GetTimestamp();
+                TimeSpan timestamp = live ? Stopwatch.GetElapsedTime(start, now) : TimeSpan.FromSeconds(Delivered / format.FrameRate);
+                await onFrame(new RawFrame(buffer, format.Width, format.Height, Delivered, timestamp, now)).ConfigureAwait(false);
+                Delivered++;
+            }
+            StoppedByConsumer = true;
+        }
+    }
+}

@@ -1,0 +1,264 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using EVC.Stream.Container;
+using EVC.Stream.Media.Video;
+using EVC.Stream.Model.Codec;
+using EVC.Stream.Model.Models;
+using static TorchSharp.torch;
+
+namespace EVC.Stream.Pipeline;
+
+/// <summary>How a capture run codes its frames.</summary>
+public sealed record CaptureOptions
+{
+    /// <summary>Frames per network pass (GPU: larger batches; CPU: 1).</summary>
+    public int BatchSize { get; init; } = 1;
+
+    /// <summary>Parallel entropy coders (CPU threads).</summary>
+    public int EntropyWorkers { get; init; } = Math.Max(1, Environment.ProcessorCount - 1);
+
+    /// <summary>Frames waiting between the source and the model; a live source drops the oldest beyond this.</summary>
+    public int CaptureQueue { get; init; } = 4;
+
+    /// <summary>q_scale per frame (fixed, or adapted to a target bitrate).</summary>
+    public RateController Rate { get; init; } = new(1.0);
+
+    /// <summary>Scalable-encoder level (−1: highest).</summary>
+    public int EncoderLevel { get; init; } = -1;
+
+    /// <summary>Extra time spent per network pass: simulates a slower device (tests of the drop policy).</summary>
+    public TimeSpan ExtraModelDelay { get; init; }
+}
+
+/// <summary>How a capture run ended.</summary>
+public sealed record CaptureResult(long Captured, long Dropped, long Written, long Bytes, Exception? Error);
+
+/// <summary>
+/// Capture → conversion and padding → batched network → parallel entropy coding → ordered muxing, on bounded
+/// channels. A live source is never blocked: when the encoder falls behind, the capture queue drops its oldest frame
+/// (the freshest picture is always the next one coded, keeping latency bounded, as a video call would) and counts
+/// it. Files and folders are not live: they wait instead, losing nothing. Frame numbers in the file are contiguous;
+/// timestamps are the source's.
+/// </summary>
+public static class CapturePipeline
+{
+    /// <summary>Stage names, in order; the last is capture-to-file latency.</summary>
+    public static readonly string[] StageNames = ["capture", "convert", "model", "entropy", "mux", "capture→file"];
+
+    private sealed record AnalysedFrame(long Sequence, TimeSpan Timestamp, long CapturedAt, ImageCodec.FrameSymbols Symbols, double QScale);
+
+    private sealed record CodedFrame(long Sequence, TimeSpan Timestamp, long CapturedAt, byte[] Payload, int QIndex);
+
+    /// <summary>
+    /// Runs until the source ends or <paramref name="stop"/> fires (then the frames already captured are still coded
+    /// and written), or <paramref name="abort"/> fires (then the stages stop at once). The caller completes the writer.
+    /// </summary>
+    public static async Task<CaptureResult> RunAsync(VideoSourceOptions source, VideoFormat format, ImageCodec codec, EvcsWriter writer,
+        CaptureOptions options, PipelineStats stats, CancellationToken stop, CancellationToken abort)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(codec);
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(stats);
+        using var failure = CancellationTokenSource.CreateLinkedTokenSource(abort);
+        using var stopSource = CancellationTokenSource.CreateLinkedTokenSource(stop, failure.Token);
+        Exception? error = null;
+        void Fail(Exception e)
+        {
+            Interlocked.CompareExchange(ref error, e, null);
+            failure.Cancel();
+        }
+
+        Channel<RawFrame> captured = Channel.CreateBounded<RawFrame>(new BoundedChannelOptions(Math.Max(1, options.CaptureQueue))
+        {
+            FullMode = source.IsLive ? BoundedChannelFullMode.DropOldest : BoundedChannelFullMode.Wait,
+            SingleReader = true,
+            SingleWriter = true,
+        }, dropped =>
+        {
+            dropped.Dispose();
+            stats.OnDropped();
+        });
+        Channel<AnalysedFrame> analysed = Channel.CreateBounded<AnalysedFrame>(new BoundedChannelOptions(2 * options.BatchSize + options.EntropyWorkers) { SingleReader = false, SingleWriter = true });
+        Channel<CodedFrame> coded = Channel.CreateBounded<CodedFrame>(new BoundedChannelOptions(2 * options.BatchSize + 2 * options.EntropyWorkers) { SingleReader = true });
+        stats.AddQueue("captured", () => captured.Reader.Count);
+        stats.AddQueue("analysed", () => analysed.Reader.Count);
+        stats.AddQueue("coded", () => coded.Reader.Count);
+        stats.TargetBitrate = options.Rate.IsAdaptive ? stats.TargetBitrate : 0;
+
+        Task capture = Task.Run(async () =>
+        {
+            StageStats stage = stats.Stage("capture");
+            long previous = Stopwatch.GetTimestamp();
+            try
+            {
+                await VideoSource.RunAsync(source, format, async frame =>
+                {
+                    stats.OnCaptured();
+                    stage.Record(Stopwatch.GetElapsedTime(previous, frame.CapturedAt));
+                    previous = frame.CapturedAt;
+                    await captured.Writer.WriteAsync(frame, stopSource.Token).ConfigureAwait(false);  // never waits when live
+                }, stopSource.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stopSource.IsCancellationRequested)
+            {
+            }
+            catch (Exception e)
+            {
+                Fail(e);
+            }
+            finally
+            {
+                captured.Writer.TryComplete();
+            }
+        }, CancellationToken.None);
+
+        Task model = Task.Run(async () =>
+        {
+            try
+            {
+                await ModelStageAsync(captured.Reader, analysed.Writer, format, codec, options, stats, failure.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (failure.IsCancellationRequested)
+            {
+            }
+            catch (Exception e)
+            {
+                Fail(e);
+            }
+            finally
+            {
+                analysed.Writer.TryComplete();
+                while (captured.Reader.TryRead(out RawFrame? left))
+                    left.Dispose();
+            }
+        }, CancellationToken.None);
+
+        var coders = new Task[Math.Max(1, options.EntropyWorkers)];
+        for (int w = 0; w < coders.Length; w++)
+        {
+            coders[w] = Task.Run(async () =>
+            {
+                StageStats stage = stats.Stage("entropy");
+                try
+                {
+                    await foreach (AnalysedFrame frame in analysed.Reader.ReadAllAsync(failure.Token).ConfigureAwait(false))
+                    {
+                        long start = Stopwatch.GetTimestamp();
+                        byte[] payload = codec.EncodePayload(frame.Symbols);
+                        stage.Record(Stopwatch.GetElapsedTime(start));
+                        await coded.Writer.WriteAsync(new CodedFrame(frame.Sequence, frame.Timestamp, frame.CapturedAt, payload, frame.Symbols.QIndex), failure.Token).ConfigureAwait(false);
+                    }
+                }
+                catch (OperationCanceledException) when (failure.IsCancellationRequested)
+                {
+                }
+                catch (Exception e)
+                {
+                    Fail(e);
+                }
+            }, CancellationToken.None);
+        }
+        Task codersDone = Task.WhenAll(coders).ContinueWith(_ => coded.Writer.TryComplete(), TaskScheduler.Default);
+
+        Task mux = Task.Run(async () =>
+        {
+            try
+            {
+                await MuxStageAsync(coded.Reader, writer, format, options, stats, failure.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (failure.IsCancellationRequested)
+            {
+            }
+            catch (Exception e)
+            {
+                Fail(e);
+            }
+        }, CancellationToken.None);
+
+        await Task.WhenAll(capture, model, codersDone, mux).ConfigureAwait(false);
+        if (error is null && abort.IsCancellationRequested)
+            error = new OperationCanceledException("capture aborted");
+        return new CaptureResult(stats.Captured, stats.Dropped, stats.Written, stats.Bytes, error);
+    }
+
+    private static async Task ModelStageAsync(ChannelReader<RawFrame> input, ChannelWriter<AnalysedFrame> output, VideoFormat format, ImageCodec codec,
+        CaptureOptions options, PipelineStats stats, CancellationToken cancellationToken)
+    {
+        StageStats convertStage = stats.Stage("convert"), modelStage = stats.Stage("model");
+        int paddedWidth = Padded(format.Width), paddedHeight = Padded(format.Height);
+        int planeFloats = 3 * paddedWidth * paddedHeight;
+        var buffers = new Dictionary<int, float[]>();  // one reusable buffer per batch size: no steady-state allocation
+        var batch = new List<RawFrame>(options.BatchSize);
+        long sequence = 0;
+        while (await input.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            batch.Clear();
+            while (batch.Count < options.BatchSize && input.TryRead(out RawFrame? frame))
+                batch.Add(frame);
+            if (batch.Count == 0)
+                continue;
+            try
+            {
+                long start = Stopwatch.GetTimestamp();
+                if (!buffers.TryGetValue(batch.Count, out float[]? planar))
+                    buffers[batch.Count] = planar = new float[batch.Count * planeFloats];
+                for (int b = 0; b < batch.Count; b++)
+                    PixelConversion.Rgb24ToPlanar(batch[b].Rgb, format.Width, format.Height, planar.AsSpan(b * planeFloats, planeFloats), paddedWidth, paddedHeight);
+                convertStage.RecordBatch(Stopwatch.GetElapsedTime(start), batch.Count);
+
+                start = Stopwatch.GetTimestamp();
+                double q = options.Rate.Current;
+                ImageCodec.FrameSymbols[] symbols;
+                using (NewDisposeScope())
+                {
+                    Device device = codec.Device;
+                    Tensor x = tensor(planar, new long[] { batch.Count, 3, paddedHeight, paddedWidth });
+                    if (device.type != TorchSharp.DeviceType.CPU)
+                        x = x.to(device);
+                    symbols = codec.AnalyseBatch(x, q, options.EncoderLevel);
+                }
+                if (options.ExtraModelDelay > TimeSpan.Zero)
+                    await Task.Delay(options.ExtraModelDelay, cancellationToken).ConfigureAwait(false);
+                modelStage.RecordBatch(Stopwatch.GetElapsedTime(start), batch.Count);
+                stats.OnCoding(q, options.EncoderLevel);
+                for (int b = 0; b < batch.Count; b++)
+                    await output.WriteAsync(new AnalysedFrame(sequence++, batch[b].Timestamp, batch[b].CapturedAt, symbols[b], q), cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                foreach (RawFrame frame in batch)
+                    frame.Dispose();
+            }
+        }
+    }
+
+    private static async Task MuxStageAsync(ChannelReader<CodedFrame> input, EvcsWriter writer, VideoFormat format, CaptureOptions options, PipelineStats stats, CancellationToken cancellationToken)
+    {
+        StageStats muxStage = stats.Stage("mux"), endToEnd = stats.Stage("capture→file");
+        var pending = new SortedDictionary<long, CodedFrame>();  // entropy coders finish out of order
+        long next = 0;
+        long pixels = (long)format.Width * format.Height;
+        double timeBase = writer.Header.TimeBase.Value;
+        await foreach (CodedFrame frame in input.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            pending.Add(frame.Sequence, frame);
+            while (pending.Remove(next, out CodedFrame? ready))
+            {
+                long start = Stopwatch.GetTimestamp();
+                long pts = (long)Math.Round(ready.Timestamp.TotalSeconds / timeBase);
+                await writer.WriteAsync(ready.Payload, new EvcsPacketInfo(next, pts, (ushort)ready.QIndex, (byte)Math.Max(0, options.EncoderLevel)), cancellationToken).ConfigureAwait(false);
+                long done = Stopwatch.GetTimestamp();
+                muxStage.Record(Stopwatch.GetElapsedTime(start, done));
+                endToEnd.Record(Stopwatch.GetElapsedTime(ready.CapturedAt, done));
+                stats.OnWritten(ready.Payload.Length, pixels);
+                options.Rate.Observe(ready.Payload.Length);
+                next++;
+            }
+        }
+    }
+
+    /// <summary>The coded size of a side: the next multiple of 64.</summary>
+    public static int Padded(int side) => (side + ImageCodec.PaddingMultiple - 1) / ImageCodec.PaddingMultiple * ImageCodec.PaddingMultiple;
+}

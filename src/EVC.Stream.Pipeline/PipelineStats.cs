@@ -1,0 +1,168 @@
+using System.Diagnostics;
+using HdrHistogram;
+
+namespace EVC.Stream.Pipeline;
+
+/// <summary>
+/// Latency and throughput of one pipeline stage: an HdrHistogram of per-item latency (microseconds, 3 significant
+/// digits, up to 10 minutes) and a count. Recorded from the stage's own threads, read by the dashboard thread through
+/// <see cref="Snapshot"/>; a lock keeps the two apart (a few hundred records per second at most).
+/// </summary>
+public sealed class StageStats(string name)
+{
+    private readonly LongHistogram _latency = new(TimeSpan.FromMinutes(10).Ticks / 10, 3);
+    private readonly Lock _lock = new();
+    private long _count, _countAtLastSnapshot;
+    private long _lastSnapshotTicks = Stopwatch.GetTimestamp();
+
+    /// <summary>The stage's name on dashboards.</summary>
+    public string Name { get; } = name;
+
+    /// <summary>Records one item that took <paramref name="elapsed"/>.</summary>
+    public void Record(TimeSpan elapsed)
+    {
+        long micros = Math.Clamp((long)elapsed.TotalMicroseconds, 1, _latency.HighestTrackableValue);
+        lock (_lock)
+        {
+            _latency.RecordValue(micros);
+            _count++;
+        }
+    }
+
+    /// <summary>Records <paramref name="items"/> items that together took <paramref name="elapsed"/> (a batch): each gets the batch's latency.</summary>
+    public void RecordBatch(TimeSpan elapsed, int items)
+    {
+        for (int i = 0; i < items; i++)
+            Record(elapsed);
+    }
+
+    /// <summary>The figures now; fps is over the time since the previous snapshot.</summary>
+    public StageSnapshot Snapshot()
+    {
+        lock (_lock)
+        {
+            long now = Stopwatch.GetTimestamp();
+            double seconds = Stopwatch.GetElapsedTime(_lastSnapshotTicks, now).TotalSeconds;
+            double fps = seconds > 0 ? (_count - _countAtLastSnapshot) / seconds : 0;
+            _countAtLastSnapshot = _count;
+            _lastSnapshotTicks = now;
+            return _count == 0
+                ? new StageSnapshot(Name, 0, fps, 0, 0, 0, 0)
+                : new StageSnapshot(Name, _count, fps, Ms(_latency.GetValueAtPercentile(50)), Ms(_latency.GetValueAtPercentile(95)),
+                    Ms(_latency.GetValueAtPercentile(99)), Ms(_latency.GetMaxValue()));
+        }
+    }
+
+    private static double Ms(long micros) => micros / 1000.0;
+}
+
+/// <summary>One stage's figures: items so far, items per second recently, latency percentiles in milliseconds.</summary>
+public readonly record struct StageSnapshot(string Stage, long Count, double Fps, double P50Ms, double P95Ms, double P99Ms, double MaxMs);
+
+/// <summary>Everything a dashboard shows, taken at one moment.</summary>
+public sealed record PipelineSnapshot(
+    TimeSpan Elapsed,
+    string Source,
+    StageSnapshot[] Stages,
+    KeyValuePair<string, int>[] QueueDepths,
+    long Captured,
+    long Dropped,
+    long Late,
+    long Written,
+    long Bytes,
+    double BitrateBitsPerSecond,
+    double TargetBitrate,
+    double BitsPerPixel,
+    double QScale,
+    int EncoderLevel,
+    string? Message);
+
+/// <summary>Counters and gauges shared by the stages of one pipeline run.</summary>
+public sealed class PipelineStats
+{
+    private readonly long _start = Stopwatch.GetTimestamp();
+    private readonly List<(string Name, Func<int> Depth)> _queues = [];
+    private long _captured, _dropped, _late, _written, _bytes, _pixels;
+    private long _bytesAtLastSnapshot, _lastSnapshotTicks = Stopwatch.GetTimestamp();
+    private double _qScale;
+    private int _encoderLevel = -1;
+
+    /// <summary>Creates the statistics of a run with these stages.</summary>
+    public PipelineStats(string source, params string[] stages)
+    {
+        Source = source;
+        Stages = new StageStats[stages.Length];
+        for (int i = 0; i < stages.Length; i++)
+            Stages[i] = new StageStats(stages[i]);
+    }
+
+    /// <summary>The source's label.</summary>
+    public string Source { get; }
+
+    /// <summary>Per-stage latency; the last is end to end (capture to file, or file to presentation).</summary>
+    public StageStats[] Stages { get; }
+
+    /// <summary>The stage named <paramref name="name"/>.</summary>
+    public StageStats Stage(string name) => Array.Find(Stages, s => s.Name == name) ?? throw new ArgumentException($"no stage {name}");
+
+    /// <summary>Target bitrate in bits per second (0: none).</summary>
+    public double TargetBitrate { get; set; }
+
+    /// <summary>A status line (e.g. why the run stopped).</summary>
+    public string? Message { get; set; }
+
+    /// <summary>Frames delivered by the source.</summary>
+    public long Captured => Interlocked.Read(ref _captured);
+
+    /// <summary>Frames dropped by the drop policy.</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
+
+    /// <summary>Frames presented too late and skipped (playback).</summary>
+    public long Late => Interlocked.Read(ref _late);
+
+    /// <summary>Frames written (capture) or presented (playback).</summary>
+    public long Written => Interlocked.Read(ref _written);
+
+    /// <summary>Payload bytes written.</summary>
+    public long Bytes => Interlocked.Read(ref _bytes);
+
+    /// <summary>Registers a queue whose depth dashboards show.</summary>
+    public void AddQueue(string name, Func<int> depth) => _queues.Add((name, depth));
+
+    internal void OnCaptured() => Interlocked.Increment(ref _captured);
+
+    internal void OnDropped() => Interlocked.Increment(ref _dropped);
+
+    internal void OnLate() => Interlocked.Increment(ref _late);
+
+    internal void OnWritten(int payloadBytes, long pixels)
+    {
+        Interlocked.Increment(ref _written);
+        Interlocked.Add(ref _bytes, payloadBytes);
+        Interlocked.Add(ref _pixels, pixels);
+    }
+
+    internal void OnCoding(double qScale, int encoderLevel)
+    {
+        Volatile.Write(ref _qScale, qScale);
+        Volatile.Write(ref _encoderLevel, encoderLevel);
+    }
+
+    /// <summary>Takes a snapshot (the dashboard thread calls this about once a second).</summary>
+    public PipelineSnapshot Snapshot()
+    {
+        long now = Stopwatch.GetTimestamp();
+        long bytes = Bytes;
+        double seconds = Stopwatch.GetElapsedTime(Interlocked.Exchange(ref _lastSnapshotTicks, now), now).TotalSeconds;
+        double bitrate = seconds > 0 ? (bytes - Interlocked.Exchange(ref _bytesAtLastSnapshot, bytes)) * 8 / seconds : 0;
+        long pixels = Interlocked.Read(ref _pixels);
+        var stages = new StageSnapshot[Stages.Length];
+        for (int i = 0; i < stages.Length; i++)
+            stages[i] = Stages[i].Snapshot();
+        var queues = new KeyValuePair<string, int>[_queues.Count];
+        for (int i = 0; i < queues.Length; i++)
+            queues[i] = new(_queues[i].Name, _queues[i].Depth());
+        return new PipelineSnapshot(Stopwatch.GetElapsedTime(_start, now), Source, stages, queues, Captured, Dropped, Late, Written, bytes, bitrate,
+            TargetBitrate, pixels > 0 ? bytes * 8.0 / pixels : 0, Volatile.Read(ref _qScale), Volatile.Read(ref _encoderLevel), Message);
+    }
+}
