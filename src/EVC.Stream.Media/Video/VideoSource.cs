@@ -148,7 +148,13 @@ public static class VideoSource
         };
         FFMpegArgumentProcessor processor = input.OutputToPipe(sink, o =>
         {
-            o.WithCustomArgument(Invariant($"-an -sn -vf scale={format.Width}:{format.Height},fps={format.FrameRate}"));
+            // Scale only to a requested size, resample only files at a requested rate: otherwise frames pass untouched.
+            var filters = new List<string>();
+            if (options.Width > 0 || options.Height > 0)
+                filters.Add(Invariant($"scale={format.Width}:{format.Height}"));
+            if (options.FrameRate > 0 && options.Kind is VideoSourceKind.File)
+                filters.Add(Invariant($"fps={format.FrameRate}"));
+            o.WithCustomArgument(filters.Count > 0 ? $"-an -sn -vf {string.Join(',', filters)}" : "-an -sn");
             if (options.MaxFrames is long frames)
                 o.WithCustomArgument(Invariant($"-frames:v {frames}"));
             if (options.Duration is TimeSpan duration)
@@ -237,7 +243,9 @@ public static class VideoSource
                 int filled = 0;
                 while (filled < frameBytes)
                 {
-                    int read = await inputStream.ReadAsync(buffer.AsMemory(filled, frameBytes - filled), cancellationToken).ConfigureAwait(false);
+                    // Read to end of stream regardless of FFMpegCore's token: it fires when FFmpeg exits, while the
+                    // last frames may still sit in the pipe. Stopping goes through FFmpeg quitting, which ends the stream.
+                    int read = await inputStream.ReadAsync(buffer.AsMemory(filled, frameBytes - filled), CancellationToken.None).ConfigureAwait(false);
                     if (read == 0)
                         break;
                     filled += read;

@@ -1,0 +1,166 @@
+using EVC.Stream.Container;
+using EVC.Stream.Media.Video;
+using EVC.Stream.Model.Codec;
+using Xunit.Abstractions;
+using static TorchSharp.torch;
+
+namespace EVC.Stream.Pipeline.Tests;
+
+/// <summary>Capture → .evcs → playback end to end, with FFmpeg sources (the model is process-wide: run serially).</summary>
+[CollectionDefinition("Pipeline", DisableParallelization = true)]
+public sealed class PipelineTestGroup;
+
+[Collection("Pipeline")]
+public sealed class PipelineTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("evc-pipeline-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public async Task A_clip_captured_and_played_back_gives_the_frames_decoded_one_by_one()
+    {
+        string clip = PipelineFixture.Clip(_directory, 128, 96, 8);
+        string evcs = Path.Combine(_directory, "clip.evcs");
+        (CaptureResult result, _) = await PipelineFixture.CaptureAsync(new VideoSourceOptions { Kind = VideoSourceKind.File, Location = clip }, evcs,
+            new CaptureOptions { BatchSize = 3, EntropyWorkers = 2, Rate = new RateController(1.0) });
+        output.WriteLine($"captured {result.Captured}, written {result.Written}, dropped {result.Dropped}, error {result.Error}");
+        Assert.Null(result.Error);
+        Assert.Equal((8, 8, 0), (result.Captured, result.Written, result.Dropped));
+
+        (List<byte[]> frames, List<long> numbers, PlaybackResult played) = await PipelineFixture.DecodeAsync(evcs);
+        Assert.Null(played.Error);
+        Assert.Equal(Enumerable.Range(0, 8).Select(i => (long)i), numbers);
+
+        // One by one: read each packet and decode it alone.
+        await using var stream = new FileStream(evcs, FileMode.Open, FileAccess.Read);
+        await using EvcsReader reader = await EvcsReader.OpenAsync(stream);
+        ImageCodec codec = PipelineFixture.Codec;
+        int index = 0;
+        while (await reader.ReadPacketAsync() is EvcsPacket packet)
+        {
+            using (packet)
+            using (NewDisposeScope())
+            {
+                Assert.Equal(index * 9000, packet.Pts);  // 10 fps in 1/90000: the source's timestamps
+                Tensor xHat = codec.DecompressPayload(packet.Payload, 96, 128, packet.Info.QIndex, StreamMode.Deterministic);
+                var rgb = new byte[3 * 128 * 96];
+                PixelConversion.PlanarToRgb24(xHat.cpu().contiguous().data<float>().ToArray(), 128, 128, rgb, 128, 96);
+                Assert.Equal(rgb, frames[index]);
+            }
+            index++;
+        }
+        Assert.Equal(8, index);
+    }
+
+    [Fact]
+    public async Task Frames_from_FFmpeg_equal_FFmpegs_own_rgb24_conversion()
+    {
+        string clip = PipelineFixture.Clip(_directory, 96, 64, 3);
+        byte[] reference = PipelineFixture.RunFFmpeg($"-v error -i {clip} -f rawvideo -pix_fmt rgb24 -");
+        var source = new VideoSourceOptions { Kind = VideoSourceKind.File, Location = clip };
+        VideoFormat format = await VideoSource.ProbeAsync(source);
+        var frames = new List<byte[]>();
+        await VideoSource.RunAsync(source, format, frame =>
+        {
+            using (frame)
+                frames.Add(frame.Rgb.ToArray());
+            return ValueTask.CompletedTask;
+        }, CancellationToken.None);
+        Assert.Equal(3, frames.Count);
+        Assert.Equal(reference, frames.SelectMany(f => f).ToArray());
+    }
+
+    [Fact]
+    public async Task Stopping_a_live_capture_leaves_a_complete_playable_file()
+    {
+        string evcs = Path.Combine(_directory, "live.evcs");
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+        (CaptureResult result, _) = await PipelineFixture.CaptureAsync(new VideoSourceOptions { Kind = VideoSourceKind.Test, Width = 64, Height = 64, FrameRate = 10 }, evcs,
+            new CaptureOptions { Rate = new RateController(1.0) }, stop.Token);
+        Assert.Null(result.Error);
+        Assert.True(result.Written > 3, $"{result.Written} frames written in 2 s");
+        (List<byte[]> frames, _, PlaybackResult played) = await PipelineFixture.DecodeAsync(evcs);
+        Assert.Equal(result.Written, frames.Count);
+        Assert.Equal(0, played.Undecodable);
+        await using var stream = new FileStream(evcs, FileMode.Open, FileAccess.Read);
+        await using EvcsReader reader = await EvcsReader.OpenAsync(stream);
+        Assert.Equal(result.Written, reader.Trailer?.FrameCount);  // finished properly: trailer and index written
+    }
+
+    [Fact]
+    public async Task A_source_that_dies_mid_frame_leaves_the_frames_before_it_playable()
+    {
+        string clip = PipelineFixture.Clip(_directory, 64, 64, 6);
+        byte[] bytes = await File.ReadAllBytesAsync(clip);
+        string truncated = Path.Combine(_directory, "truncated.y4m");
+        await File.WriteAllBytesAsync(truncated, bytes[..(bytes.Length * 7 / 12)]);  // cut inside frame 4
+        string evcs = Path.Combine(_directory, "dying.evcs");
+        (CaptureResult result, _) = await PipelineFixture.CaptureAsync(new VideoSourceOptions { Kind = VideoSourceKind.File, Location = truncated }, evcs,
+            new CaptureOptions { Rate = new RateController(1.0) });
+        output.WriteLine($"captured {result.Captured}, written {result.Written}, error {result.Error?.Message}");
+        Assert.InRange(result.Written, 3, 4);
+        (List<byte[]> frames, _, PlaybackResult played) = await PipelineFixture.DecodeAsync(evcs);
+        Assert.Equal(result.Written, frames.Count);
+        Assert.Equal(0, played.Undecodable);
+    }
+
+    [Fact]
+    public async Task A_slow_encoder_drops_the_oldest_live_frames_and_counts_them()
+    {
+        string evcs = Path.Combine(_directory, "slow.evcs");
+        (CaptureResult result, PipelineStats stats) = await PipelineFixture.CaptureAsync(
+            new VideoSourceOptions { Kind = VideoSourceKind.Test, Width = 64, Height = 64, FrameRate = 25, MaxFrames = 25 }, evcs,
+            new CaptureOptions { CaptureQueue = 2, ExtraModelDelay = TimeSpan.FromMilliseconds(250), Rate = new RateController(1.0) });
+        output.WriteLine($"captured {result.Captured}, written {result.Written}, dropped {result.Dropped}");
+        Assert.Null(result.Error);
+        Assert.Equal(25, result.Captured);
+        Assert.True(result.Dropped > 5, $"only {result.Dropped} dropped");
+        Assert.Equal(result.Captured, result.Written + result.Dropped);
+        // Written timestamps stay in order; the last frame of the source is among them (the oldest are dropped, not the newest).
+        await using var stream = new FileStream(evcs, FileMode.Open, FileAccess.Read);
+        await using EvcsReader reader = await EvcsReader.OpenAsync(stream);
+        long previous = -1, last = 0;
+        while (await reader.ReadPacketAsync() is EvcsPacket packet)
+        {
+            using (packet)
+            {
+                Assert.True(packet.Pts > previous);
+                previous = last = packet.Pts;
+            }
+        }
+        Assert.True(last >= 23 * 90000 / 25, $"last timestamp {last / 90000.0:F2} s: the newest frames should survive");
+    }
+
+    [Fact]
+    public async Task Rate_control_holds_a_target_bitrate_within_ten_percent_over_sixty_frames()
+    {
+        string clip = PipelineFixture.Clip(_directory, 64, 64, 60, fps: 30);
+        var source = new VideoSourceOptions { Kind = VideoSourceKind.File, Location = clip };
+        (CaptureResult fixedQ, _) = await PipelineFixture.CaptureAsync(source, Path.Combine(_directory, "fixed.evcs"), new CaptureOptions { Rate = new RateController(1.0) });
+        double fixedBitrate = fixedQ.Bytes * 8.0 / (60 / 30.0);
+        double target = fixedBitrate * 0.6;  // needs a clearly higher q_scale than the start value
+        (CaptureResult controlled, PipelineStats stats) = await PipelineFixture.CaptureAsync(source, Path.Combine(_directory, "rate.evcs"),
+            new CaptureOptions { Rate = new RateController(1.0, target, 30) });
+        double achieved = controlled.Bytes * 8.0 / (60 / 30.0);
+        output.WriteLine($"fixed q 1.0: {fixedBitrate / 1e3:F1} kbit/s; target {target / 1e3:F1}; achieved {achieved / 1e3:F1} kbit/s ({(achieved / target - 1) * 100:+0.0;-0.0}%), final q {stats.Snapshot().QScale:F2}");
+        Assert.InRange(achieved / target, 0.9, 1.1);
+    }
+
+    [Fact]
+    public void Pixel_conversion_pads_with_zeros_and_round_trips_every_byte()
+    {
+        var rgb = new byte[3 * 5 * 3];
+        for (int i = 0; i < rgb.Length; i++)
+            rgb[i] = (byte)(i * 37 % 256);
+        var planar = new float[3 * 8 * 4];
+        planar.AsSpan().Fill(float.NaN);
+        PixelConversion.Rgb24ToPlanar(rgb, 5, 3, planar, 8, 4);
+        Assert.Equal(rgb[3 * 6 + 1] / 255f, planar[8 * 4 + 1 * 8 + 1]);  // G of pixel (x 1, y 1)
+        Assert.Equal(0f, planar[7]);                                      // right padding
+        Assert.Equal(0f, planar[3 * 8 + 2]);                              // bottom padding
+        var back = new byte[rgb.Length];
+        PixelConversion.PlanarToRgb24(planar, 8, 4, back, 5, 3);
+        Assert.Equal(rgb, back);
+    }
+}
