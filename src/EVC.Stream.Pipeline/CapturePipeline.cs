@@ -26,6 +26,12 @@ public sealed record CaptureOptions
     /// <summary>Scalable-encoder level (−1: highest).</summary>
     public int EncoderLevel { get; init; } = -1;
 
+    /// <summary>
+    /// Scalable-encoder models: start at the highest level and step down one level whenever frames back up in the capture
+    /// queue (the encoder falls behind), before the drop policy has to act; step back up after a calm second.
+    /// </summary>
+    public bool AutoEncoderLevel { get; init; }
+
     /// <summary>Extra time spent per network pass: simulates a slower device (tests of the drop policy).</summary>
     public TimeSpan ExtraModelDelay { get; init; }
 }
@@ -45,9 +51,9 @@ public static class CapturePipeline
     /// <summary>Stage names, in order; the last is capture-to-file latency.</summary>
     public static readonly string[] StageNames = ["capture", "convert", "model", "entropy", "mux", "capture→file"];
 
-    private sealed record AnalysedFrame(long Sequence, TimeSpan Timestamp, long CapturedAt, ImageCodec.FrameSymbols Symbols, double QScale);
+    private sealed record AnalysedFrame(long Sequence, TimeSpan Timestamp, long CapturedAt, ImageCodec.FrameSymbols Symbols, int Level);
 
-    private sealed record CodedFrame(long Sequence, TimeSpan Timestamp, long CapturedAt, byte[] Payload, int QIndex);
+    private sealed record CodedFrame(long Sequence, TimeSpan Timestamp, long CapturedAt, byte[] Payload, int QIndex, int Level);
 
     /// <summary>
     /// Runs until the source ends or <paramref name="stop"/> fires (then the frames already captured are still coded
@@ -86,6 +92,15 @@ public static class CapturePipeline
         stats.AddQueue("analysed", () => analysed.Reader.Count);
         stats.AddQueue("coded", () => coded.Reader.Count);
         stats.TargetBitrate = options.Rate.IsAdaptive ? stats.TargetBitrate : 0;
+
+        // Warm up before the source starts: the first pass builds tables, quantises the deterministic networks and
+        // touches every kernel; a live source would otherwise lose its first frames to it.
+        using (NewDisposeScope())
+        {
+            Tensor warm = zeros(options.BatchSize, 3, Padded(format.Height), Padded(format.Width)).to(codec.Device);
+            foreach (ImageCodec.FrameSymbols symbols in codec.AnalyseBatch(warm, options.Rate.Current, options.EncoderLevel))
+                codec.EncodePayload(symbols);
+        }
 
         Task capture = Task.Run(async () =>
         {
@@ -148,7 +163,7 @@ public static class CapturePipeline
                         long start = Stopwatch.GetTimestamp();
                         byte[] payload = codec.EncodePayload(frame.Symbols);
                         stage.Record(Stopwatch.GetElapsedTime(start));
-                        await coded.Writer.WriteAsync(new CodedFrame(frame.Sequence, frame.Timestamp, frame.CapturedAt, payload, frame.Symbols.QIndex), failure.Token).ConfigureAwait(false);
+                        await coded.Writer.WriteAsync(new CodedFrame(frame.Sequence, frame.Timestamp, frame.CapturedAt, payload, frame.Symbols.QIndex, frame.Level), failure.Token).ConfigureAwait(false);
                     }
                 }
                 catch (OperationCanceledException) when (failure.IsCancellationRequested)
@@ -192,9 +207,28 @@ public static class CapturePipeline
         var buffers = new Dictionary<int, float[]>();  // one reusable buffer per batch size: no steady-state allocation
         var batch = new List<RawFrame>(options.BatchSize);
         long sequence = 0;
+        int levels = codec.Model.EncoderLevels;
+        int level = options.EncoderLevel < 0 || options.EncoderLevel >= levels ? levels - 1 : options.EncoderLevel;
+        long calmSince = Stopwatch.GetTimestamp();
         while (await input.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
         {
             batch.Clear();
+            if (options.AutoEncoderLevel && levels > 1)
+            {
+                // Backlog means the encoder is behind the source: a cheaper encoder first, dropping only after that.
+                if (input.Count >= Math.Max(2, options.CaptureQueue - 1) && level > 0)
+                {
+                    level--;
+                    calmSince = Stopwatch.GetTimestamp();
+                }
+                else if (input.Count > 1)
+                    calmSince = Stopwatch.GetTimestamp();
+                else if (level < levels - 1 && Stopwatch.GetElapsedTime(calmSince).TotalSeconds > 1)
+                {
+                    level++;
+                    calmSince = Stopwatch.GetTimestamp();
+                }
+            }
             while (batch.Count < options.BatchSize && input.TryRead(out RawFrame? frame))
                 batch.Add(frame);
             if (batch.Count == 0)
@@ -217,14 +251,14 @@ public static class CapturePipeline
                     Tensor x = tensor(planar, new long[] { batch.Count, 3, paddedHeight, paddedWidth });
                     if (device.type != TorchSharp.DeviceType.CPU)
                         x = x.to(device);
-                    symbols = codec.AnalyseBatch(x, q, options.EncoderLevel);
+                    symbols = codec.AnalyseBatch(x, q, level);
                 }
                 if (options.ExtraModelDelay > TimeSpan.Zero)
                     await Task.Delay(options.ExtraModelDelay, cancellationToken).ConfigureAwait(false);
                 modelStage.RecordBatch(Stopwatch.GetElapsedTime(start), batch.Count);
-                stats.OnCoding(q, options.EncoderLevel);
+                stats.OnCoding(q, levels > 1 ? level : -1);
                 for (int b = 0; b < batch.Count; b++)
-                    await output.WriteAsync(new AnalysedFrame(sequence++, batch[b].Timestamp, batch[b].CapturedAt, symbols[b], q), cancellationToken).ConfigureAwait(false);
+                    await output.WriteAsync(new AnalysedFrame(sequence++, batch[b].Timestamp, batch[b].CapturedAt, symbols[b], level), cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -248,7 +282,7 @@ public static class CapturePipeline
             {
                 long start = Stopwatch.GetTimestamp();
                 long pts = (long)Math.Round(ready.Timestamp.TotalSeconds / timeBase);
-                await writer.WriteAsync(ready.Payload, new EvcsPacketInfo(next, pts, (ushort)ready.QIndex, (byte)Math.Max(0, options.EncoderLevel)), cancellationToken).ConfigureAwait(false);
+                await writer.WriteAsync(ready.Payload, new EvcsPacketInfo(next, pts, (ushort)ready.QIndex, (byte)ready.Level), cancellationToken).ConfigureAwait(false);
                 long done = Stopwatch.GetTimestamp();
                 muxStage.Record(Stopwatch.GetElapsedTime(start, done));
                 endToEnd.Record(Stopwatch.GetElapsedTime(ready.CapturedAt, done));

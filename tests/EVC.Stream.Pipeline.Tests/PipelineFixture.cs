@@ -54,10 +54,10 @@ internal static class PipelineFixture
 
     /// <summary>Captures into a file and completes it; returns the result and the stats.</summary>
     public static async Task<(CaptureResult Result, PipelineStats Stats)> CaptureAsync(VideoSourceOptions source, string output, CaptureOptions options,
-        CancellationToken stop = default, CancellationToken abort = default)
+        ImageCodec? codec = null, CancellationToken stop = default, CancellationToken abort = default)
     {
         VideoFormat format = await VideoSource.ProbeAsync(source);
-        ImageCodec codec = Codec;
+        codec ??= Codec;
         var stats = new PipelineStats(source.Label, CapturePipeline.StageNames);
         await using var stream = new FileStream(output, FileMode.Create, FileAccess.Write);
         await using EvcsWriter writer = await EvcsWriter.CreateAsync(stream, Header(format, codec), new EvcsWriterOptions { LeaveOpen = true });

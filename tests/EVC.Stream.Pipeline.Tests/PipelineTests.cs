@@ -77,7 +77,7 @@ public sealed class PipelineTests(ITestOutputHelper output) : IDisposable
         string evcs = Path.Combine(_directory, "live.evcs");
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(2));
         (CaptureResult result, _) = await PipelineFixture.CaptureAsync(new VideoSourceOptions { Kind = VideoSourceKind.Test, Width = 64, Height = 64, FrameRate = 10 }, evcs,
-            new CaptureOptions { Rate = new RateController(1.0) }, stop.Token);
+            new CaptureOptions { Rate = new RateController(1.0) }, stop: stop.Token);
         Assert.Null(result.Error);
         Assert.True(result.Written > 3, $"{result.Written} frames written in 2 s");
         (List<byte[]> frames, _, PlaybackResult played) = await PipelineFixture.DecodeAsync(evcs);
@@ -130,6 +130,30 @@ public sealed class PipelineTests(ITestOutputHelper output) : IDisposable
             }
         }
         Assert.True(last >= 23 * 90000 / 25, $"last timestamp {last / 90000.0:F2} s: the newest frames should survive");
+    }
+
+    [Fact]
+    public async Task A_scalable_encoder_steps_down_its_level_when_it_falls_behind()
+    {
+        // Untrained Scale_EVC_SS: the level logic does not depend on the weights.
+        var codec = new ImageCodec(new EVC.Stream.Model.Models.EvcModel(EVC.Stream.Model.Models.EvcArchitecture.Get("Scale_EVC_SS")), StreamMode.Deterministic);
+        string evcs = Path.Combine(_directory, "levels.evcs");
+        (CaptureResult result, _) = await PipelineFixture.CaptureAsync(
+            new VideoSourceOptions { Kind = VideoSourceKind.Test, Width = 64, Height = 64, FrameRate = 25, MaxFrames = 30 }, evcs,
+            new CaptureOptions { CaptureQueue = 4, ExtraModelDelay = TimeSpan.FromMilliseconds(120), AutoEncoderLevel = true, Rate = new RateController(1.0) },
+            codec: codec);
+        Assert.Null(result.Error);
+        var levels = new List<int>();
+        await using var stream = new FileStream(evcs, FileMode.Open, FileAccess.Read);
+        await using EvcsReader reader = await EvcsReader.OpenAsync(stream);
+        while (await reader.ReadPacketAsync() is EvcsPacket packet)
+        {
+            using (packet)
+                levels.Add(packet.Info.Level);
+        }
+        output.WriteLine($"levels: {string.Join(",", levels)}; dropped {result.Dropped}");
+        Assert.Equal(3, levels[0]);       // starts at the best encoder
+        Assert.Contains(levels, l => l < 3);  // and steps down under load
     }
 
     [Fact]

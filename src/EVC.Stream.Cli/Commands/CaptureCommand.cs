@@ -84,6 +84,10 @@ internal sealed class CaptureCommand : Command<CaptureCommand.Settings>
         [Description("Frames per network pass. Default 1 on CPU, 4 on CUDA.")]
         public int? Batch { get; init; }
 
+        [CommandOption("--encoder-level <L>")]
+        [Description("Scalable-encoder models (Scale_EVC_*): a level 0..3, or auto (default): lower the level when encoding falls behind, before dropping frames.")]
+        public string EncoderLevel { get; init; } = "auto";
+
         [CommandOption("--official")]
         [Description("Official stream mode (float entropy parameters, decodable only on the same numeric path). Default: deterministic.")]
         public bool Official { get; init; }
@@ -104,6 +108,8 @@ internal sealed class CaptureCommand : Command<CaptureCommand.Settings>
                 return ValidationResult.Error("--device-type must be cpu, cuda or auto");
             if (Quality is not null && Bitrate is not null)
                 return ValidationResult.Error("give --quality or --bitrate, not both");
+            if (EncoderLevel != "auto" && !(int.TryParse(EncoderLevel, NumberStyles.None, CultureInfo.InvariantCulture, out int level) && level <= 15))
+                return ValidationResult.Error("--encoder-level must be 0..3 or auto");
             if (Frames is <= 0 || Duration is <= 0 || Fps is <= 0 || Threads is < 1 || Batch is < 1)
                 return ValidationResult.Error("--frames, --duration, --fps, --threads and --batch must be positive");
             return ValidationResult.Success();
@@ -186,6 +192,8 @@ internal sealed class CaptureCommand : Command<CaptureCommand.Settings>
                             BatchSize = settings.Batch ?? (onCpu ? 1 : 4),
                             EntropyWorkers = Math.Max(1, Environment.ProcessorCount - 1),
                             Rate = rate,
+                            EncoderLevel = settings.EncoderLevel == "auto" ? -1 : int.Parse(settings.EncoderLevel, CultureInfo.InvariantCulture),
+                            AutoEncoderLevel = settings.EncoderLevel == "auto",
                         };
                         result = await CapturePipeline.RunAsync(source, format, codec, writer, options, stats, stop.Token, abort.Token).ConfigureAwait(false);
                     }

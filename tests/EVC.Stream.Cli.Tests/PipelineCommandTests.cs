@@ -1,0 +1,118 @@
+using System.Text.Json;
+
+namespace EVC.Stream.Cli.Tests;
+
+/// <summary><c>capture</c>, <c>play</c> and <c>decode</c> through the real command tree, with FFmpeg's test source.</summary>
+[Collection("Console")]
+public sealed class PipelineCommandTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("evc-pipeline-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private string Captured(int frames = 6)
+    {
+        string evcs = Path.Combine(_directory, "test.evcs");
+        string stats = Path.Combine(_directory, "stats.jsonl");
+        (int code, string output, string error) = CliRunner.Run("capture", "--device", "test", "--frames", $"{frames}", "--size", "64x48", "--fps", "5",
+            "-o", evcs, "--stats", stats, "--quiet");
+        Assert.True(code == 0, error);
+        Assert.Contains("PLACEHOLDER MODEL", output);  // no --weights: the start-up line names the placeholder
+        Assert.True(output.Contains($"{frames} frames written", StringComparison.Ordinal), output);
+        using JsonDocument summary = JsonDocument.Parse(File.ReadLines(stats).Last());
+        Assert.Equal("summary", summary.RootElement.GetProperty("kind").GetString());
+        Assert.Equal(frames, summary.RootElement.GetProperty("frames").GetInt32());
+        Assert.True(summary.RootElement.GetProperty("stages").GetArrayLength() >= 5);
+        return evcs;
+    }
+
+    [Fact]
+    public void Capture_then_decode_to_png_frames_and_play_to_y4m()
+    {
+        string evcs = Captured();
+        string pattern = Path.Combine(_directory, "frame_%05d.png");
+        (int code, string output, string error) = CliRunner.Run("decode", evcs, "-o", pattern, "--quiet");
+        Assert.True(code == 0, error);
+        Assert.Contains("6 frames", output);
+        string[] pngs = Directory.GetFiles(_directory, "frame_*.png");
+        Assert.Equal(6, pngs.Length);
+        (int width, int height, _) = Media.PngCodec.Decode(File.ReadAllBytes(pngs[0]));
+        Assert.Equal((64, 48), (width, height));
+
+        string y4m = Path.Combine(_directory, "out.y4m");
+        (code, output, error) = CliRunner.Run("play", evcs, "-o", y4m, "--quiet");
+        Assert.True(code == 0, error);
+        Assert.True(new FileInfo(y4m).Length > 6 * 64 * 48 * 3, "y4m too small");
+    }
+
+    [Fact]
+    public void A_truncated_or_corrupted_file_still_decodes_what_is_intact()
+    {
+        string evcs = Captured(8);
+        byte[] bytes = File.ReadAllBytes(evcs);
+        string truncated = Path.Combine(_directory, "truncated.evcs");
+        File.WriteAllBytes(truncated, bytes[..(bytes.Length * 2 / 3)]);
+        (int code, string output, string error) = CliRunner.Run("decode", truncated, "-o", Path.Combine(_directory, "t.y4m"), "--quiet");
+        Assert.True(code == 0, error);
+        Assert.Matches(@"[3-7] frames", output);
+
+        var random = new Random(7);
+        byte[] corrupted = (byte[])bytes.Clone();
+        for (int i = 0; i < 20; i++)
+            corrupted[random.Next(200, corrupted.Length)] ^= (byte)(1 + random.Next(255));
+        string damaged = Path.Combine(_directory, "damaged.evcs");
+        File.WriteAllBytes(damaged, corrupted);
+        (code, output, error) = CliRunner.Run("decode", damaged, "-o", Path.Combine(_directory, "d.y4m"), "--quiet");
+        Assert.True(code == 0, error);
+        Assert.Contains("frames", output);
+    }
+
+    public static IEnumerable<object[]> BadInvocations()
+    {
+        yield return ["capture", "--device", "7", "-o", "/tmp/x.evcs"];
+        yield return ["capture", "--input", "/nonexistent/clip.mp4", "-o", "/tmp/x.evcs"];
+        yield return ["capture", "--device", "test", "--input", "a.mp4"];
+        yield return ["capture", "--device", "test", "--quality", "9", "-o", "/tmp/x.evcs", "--frames", "1"];
+        yield return ["decode", "/nonexistent.evcs", "-o", "/tmp/x.y4m"];
+        yield return ["decode", "/etc/hostname", "-o", "/tmp/x.y4m"];
+    }
+
+    [Theory]
+    [MemberData(nameof(BadInvocations))]
+    public void Bad_input_gives_one_line_and_a_nonzero_exit(params string[] args)
+    {
+        (int code, _, string error) = CliRunner.Run(args);
+        Assert.NotEqual(0, code);
+        string[] lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines);
+        Assert.StartsWith("evcstream: error:", lines[0]);
+    }
+
+    [Fact]
+    public void An_unreadable_input_file_names_the_problem()
+    {
+        string text = Path.Combine(_directory, "notes.mp4");
+        File.WriteAllText(text, "not a video");
+        (int code, _, string error) = CliRunner.Run("capture", "--input", text, "-o", Path.Combine(_directory, "x.evcs"));
+        Assert.NotEqual(0, code);
+        Assert.Contains("FFmpeg cannot read", error);
+    }
+
+    [Fact]
+    public void Missing_ffmpeg_gives_the_install_hint()
+    {
+        string? path = Environment.GetEnvironmentVariable("PATH");
+        try
+        {
+            Environment.SetEnvironmentVariable("PATH", _directory);
+            (int code, _, string error) = CliRunner.Run("capture", "--device", "test", "-o", Path.Combine(_directory, "x.evcs"));
+            Assert.NotEqual(0, code);
+            Assert.Contains("ffmpeg not found", error);
+            Assert.Contains("apt-get install -y ffmpeg", error);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("PATH", path);
+        }
+    }
+}
