@@ -49,6 +49,10 @@ public static class Program
             bench.AddCommand<ModesBenchCommand>("modes")
                 .WithDescription("What deterministic mode costs: bpp and PSNR of both stream modes at every rate anchor.")
                 .WithExample("bench", "modes", "--count", "4");
+            bench.AddCommand<PipelineBenchCommand>("pipeline")
+                .WithDescription("Pipeline throughput at 1080p with the networks stubbed (encode and decode side, target 60 fps), end to end with EVC_SS at a small size, RSS over long runs.")
+                .WithExample("bench", "pipeline")
+                .WithExample("bench", "pipeline", "--rss-frames", "1000");
             bench.AddCommand<ModelBenchCommand>("model")
                 .WithDescription("CPU time per frame of compress and decompress against the official PyTorch figures.")
                 .WithExample("bench", "model", "--arch", "EVC_SS", "--size", "768x512");

@@ -34,6 +34,12 @@ public sealed record CaptureOptions
 
     /// <summary>Extra time spent per network pass: simulates a slower device (tests of the drop policy).</summary>
     public TimeSpan ExtraModelDelay { get; init; }
+
+    /// <summary>
+    /// Benchmarks only: replaces the networks (given the batch size, returns that many frames' symbols) to measure
+    /// everything else at sizes the CPU cannot run the model at. The input tensor is still built.
+    /// </summary>
+    public Func<int, ImageCodec.FrameSymbols[]>? NetworkStub { get; init; }
 }
 
 /// <summary>How a capture run ended.</summary>
@@ -95,6 +101,7 @@ public static class CapturePipeline
 
         // Warm up before the source starts: the first pass builds tables, quantises the deterministic networks and
         // touches every kernel; a live source would otherwise lose its first frames to it.
+        if (options.NetworkStub is null)
         using (NewDisposeScope())
         {
             Tensor warm = zeros(options.BatchSize, 3, Padded(format.Height), Padded(format.Width)).to(codec.Device);
@@ -204,12 +211,24 @@ public static class CapturePipeline
         StageStats convertStage = stats.Stage("convert"), modelStage = stats.Stage("model");
         int paddedWidth = Padded(format.Width), paddedHeight = Padded(format.Height);
         int planeFloats = 3 * paddedWidth * paddedHeight;
-        var buffers = new Dictionary<int, float[]>();  // one reusable buffer per batch size: no steady-state allocation
+        var inputs = new Dictionary<int, Tensor>();  // one reusable CPU tensor per batch size, converted into in place: no copy, no allocation
         var batch = new List<RawFrame>(options.BatchSize);
         long sequence = 0;
         int levels = codec.Model.EncoderLevels;
         int level = options.EncoderLevel < 0 || options.EncoderLevel >= levels ? levels - 1 : options.EncoderLevel;
         long calmSince = Stopwatch.GetTimestamp();
+        try
+        {
+            await ModelLoopAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            foreach (Tensor pixels in inputs.Values)
+                pixels.Dispose();
+        }
+
+        async Task ModelLoopAsync()
+        {
         while (await input.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
         {
             batch.Clear();
@@ -236,10 +255,11 @@ public static class CapturePipeline
             try
             {
                 long start = Stopwatch.GetTimestamp();
-                if (!buffers.TryGetValue(batch.Count, out float[]? planar))
-                    buffers[batch.Count] = planar = new float[batch.Count * planeFloats];
+                if (!inputs.TryGetValue(batch.Count, out Tensor? pixels))
+                    inputs[batch.Count] = pixels = empty(batch.Count, 3, paddedHeight, paddedWidth).DetachFromDisposeScope();
+                Span<float> planar = TensorMemory(pixels, batch.Count * planeFloats);
                 for (int b = 0; b < batch.Count; b++)
-                    PixelConversion.Rgb24ToPlanar(batch[b].Rgb, format.Width, format.Height, planar.AsSpan(b * planeFloats, planeFloats), paddedWidth, paddedHeight);
+                    PixelConversion.Rgb24ToPlanar(batch[b].Rgb, format.Width, format.Height, planar.Slice(b * planeFloats, planeFloats), paddedWidth, paddedHeight);
                 convertStage.RecordBatch(Stopwatch.GetElapsedTime(start), batch.Count);
 
                 start = Stopwatch.GetTimestamp();
@@ -248,10 +268,8 @@ public static class CapturePipeline
                 using (NewDisposeScope())
                 {
                     Device device = codec.Device;
-                    Tensor x = tensor(planar, new long[] { batch.Count, 3, paddedHeight, paddedWidth });
-                    if (device.type != TorchSharp.DeviceType.CPU)
-                        x = x.to(device);
-                    symbols = codec.AnalyseBatch(x, q, level);
+                    Tensor x = device.type == TorchSharp.DeviceType.CPU ? pixels : pixels.to(device);
+                    symbols = options.NetworkStub?.Invoke(batch.Count) ?? codec.AnalyseBatch(x, q, level);
                 }
                 if (options.ExtraModelDelay > TimeSpan.Zero)
                     await Task.Delay(options.ExtraModelDelay, cancellationToken).ConfigureAwait(false);
@@ -265,6 +283,7 @@ public static class CapturePipeline
                 foreach (RawFrame frame in batch)
                     frame.Dispose();
             }
+        }
         }
     }
 
@@ -292,6 +311,9 @@ public static class CapturePipeline
             }
         }
     }
+
+    /// <summary>A CPU tensor's own memory (TorchSharp's <c>bytes</c> spans the native buffer of a contiguous CPU tensor).</summary>
+    private static Span<float> TensorMemory(Tensor tensor, int count) => System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(tensor.bytes).Slice(0, count);
 
     /// <summary>The coded size of a side: the next multiple of 64.</summary>
     public static int Padded(int side) => (side + ImageCodec.PaddingMultiple - 1) / ImageCodec.PaddingMultiple * ImageCodec.PaddingMultiple;

@@ -16,6 +16,12 @@ public sealed record PlaybackOptions
 
     /// <summary>Packets read ahead of the decoder.</summary>
     public int ReadAhead { get; init; } = 8;
+
+    /// <summary>
+    /// Benchmarks only: replaces the decoder's networks; given a packet it entropy-decodes what it needs and returns the
+    /// padded planar reconstruction (3 × coded height × coded width floats).
+    /// </summary>
+    public Func<EvcsPacket, float[]>? NetworkStub { get; init; }
 }
 
 /// <summary>How a playback run ended.</summary>
@@ -107,13 +113,22 @@ public static class PlaybackPipeline
                         RawFrame frame = RawFrame.Rent(header.Width, header.Height, packet.FrameNumber, TimeSpan.FromSeconds(header.ToSeconds(packet.Pts)), readAt);
                         try
                         {
+                            if (options.NetworkStub is not null)
+                            {
+                                float[] planar = options.NetworkStub(packet);
+                                long decodedAt = Stopwatch.GetTimestamp();
+                                decodeStage.Record(Stopwatch.GetElapsedTime(start, decodedAt));
+                                PixelConversion.PlanarToRgb24(planar, paddedWidth, paddedHeight, frame.Rgb, header.Width, header.Height);
+                                convertStage.Record(Stopwatch.GetElapsedTime(decodedAt));
+                            }
+                            else
                             using (NewDisposeScope())
                             {
                                 Tensor xHat = codec.DecompressPayload(packet.Payload, header.Height, header.Width, packet.Info.QIndex, mode);
                                 long decodedAt = Stopwatch.GetTimestamp();
                                 decodeStage.Record(Stopwatch.GetElapsedTime(start, decodedAt));
                                 Tensor cpu = xHat.cpu().contiguous();
-                                PixelConversion.PlanarToRgb24(cpu.data<float>().ToArray(), paddedWidth, paddedHeight, frame.Rgb, header.Width, header.Height);
+                                PixelConversion.PlanarToRgb24(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(cpu.bytes), paddedWidth, paddedHeight, frame.Rgb, header.Width, header.Height);
                                 convertStage.Record(Stopwatch.GetElapsedTime(decodedAt));
                             }
                         }

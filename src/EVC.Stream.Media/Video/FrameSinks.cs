@@ -93,6 +93,10 @@ public sealed class FFmpegFrameSink : IFrameSink
         }));
     }
 
+    /// <summary>FFmpeg takes the frames and discards them (<c>-f null</c>): the cost of handing frames to FFmpeg, for benchmarks.</summary>
+    public static FFmpegFrameSink ToNull(int width, int height, double frameRate) =>
+        new(width, height, frameRate, arguments => arguments.OutputToFile("-", overwrite: false, o => o.ForceFormat("null")));
+
     /// <summary>Shows the frames in a window (FFmpeg's SDL2 output; needs a display).</summary>
     public static FFmpegFrameSink ToWindow(string title, int width, int height, double frameRate) =>
         new(width, height, frameRate, arguments => arguments.OutputToFile(title, overwrite: false, o => o.ForceFormat("sdl2").WithCustomArgument("-pix_fmt yuv420p")));

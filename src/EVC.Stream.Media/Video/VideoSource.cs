@@ -49,11 +49,14 @@ public sealed record VideoSourceOptions
     /// <summary>Stop after this much source time.</summary>
     public TimeSpan? Duration { get; init; }
 
+    /// <summary>The test source runs in real time like a camera (true) or as fast as FFmpeg can make frames (false, for benchmarks).</summary>
+    public bool Paced { get; init; } = true;
+
     /// <summary>V4L2 <c>-input_format</c> (e.g. mjpeg, yuyv422); null lets the driver choose.</summary>
     public string? CameraInputFormat { get; init; }
 
     /// <summary>Live sources run at their own pace and must never be blocked: a slow consumer loses frames instead.</summary>
-    public bool IsLive => Kind is VideoSourceKind.Camera or VideoSourceKind.Screen or VideoSourceKind.Test;
+    public bool IsLive => Kind is VideoSourceKind.Camera or VideoSourceKind.Screen || Kind == VideoSourceKind.Test && Paced;
 
     /// <summary>A short label for dashboards ("synthetic" for the test source).</summary>
     public string Label => Kind switch
@@ -141,7 +144,7 @@ public static class VideoSource
             VideoSourceKind.Screen => FFMpegArguments.FromDeviceInput(Environment.GetEnvironmentVariable("DISPLAY") ?? throw new VideoIOException("--device screen: no $DISPLAY (x11grab needs an X server)"),
                 o => o.ForceFormat("x11grab").WithCustomArgument(Invariant($"-video_size {format.Width}x{format.Height} -framerate {format.FrameRate}"))),
             VideoSourceKind.Test => FFMpegArguments.FromFileInput(Invariant($"testsrc2=size={format.Width}x{format.Height}:rate={format.FrameRate}"), false,
-                o => o.ForceFormat("lavfi").WithCustomArgument("-re")),
+                o => o.ForceFormat("lavfi").WithCustomArgument(options.Paced ? "-re" : "")),
             _ => options.Location!.Contains("://", StringComparison.Ordinal)
                 ? FFMpegArguments.FromUrlInput(options.Location)
                 : FFMpegArguments.FromFileInput(options.Location!, false),
