@@ -172,6 +172,92 @@ public sealed class PipelineTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task A_full_disk_stops_the_capture_with_an_error_and_leaves_the_frames_before_it_playable()
+    {
+        string clip = PipelineFixture.Clip(_directory, 64, 64, 12);
+        string evcs = Path.Combine(_directory, "full.evcs");
+        var source = new VideoSourceOptions { Kind = VideoSourceKind.File, Location = clip };
+        VideoFormat format = await VideoSource.ProbeAsync(source);
+        ImageCodec codec = PipelineFixture.Codec;
+        var stats = new PipelineStats("full disk", CapturePipeline.StageNames);
+        CaptureResult result;
+        await using (var file = new FileStream(evcs, FileMode.Create, FileAccess.Write))
+        await using (var disk = new FullDiskStream(file, limit: 2500))
+        {
+            EvcsWriter writer = await EvcsWriter.CreateAsync(disk, PipelineFixture.Header(format, codec), new EvcsWriterOptions { LeaveOpen = true });
+            result = await CapturePipeline.RunAsync(source, format, codec, writer, new CaptureOptions { Rate = new RateController(1.0) }, stats, default, default);
+            await Assert.ThrowsAnyAsync<InvalidOperationException>(async () => await writer.CompleteAsync());  // a faulted writer says so
+        }
+        output.WriteLine($"written {result.Written} before: {result.Error?.Message}");
+        Assert.IsAssignableFrom<IOException>(result.Error);
+        Assert.InRange(result.Written, 1, 11);
+        (List<byte[]> frames, _, PlaybackResult played) = await PipelineFixture.DecodeAsync(evcs);
+        Assert.Equal(0, played.Undecodable);
+        Assert.InRange(frames.Count, result.Written - 1, result.Written);  // the packet being written when the disk filled may be cut
+    }
+
+    [Fact]
+    public async Task Following_a_file_while_it_is_captured_plays_every_frame()
+    {
+        string evcs = Path.Combine(_directory, "growing.evcs");
+        Task<(CaptureResult Result, PipelineStats Stats)> capture = PipelineFixture.CaptureAsync(
+            new VideoSourceOptions { Kind = VideoSourceKind.Test, Width = 64, Height = 64, FrameRate = 10, MaxFrames = 15 }, evcs, new CaptureOptions { Rate = new RateController(1.0) });
+        while (!File.Exists(evcs) || new FileInfo(evcs).Length == 0)
+            await Task.Delay(20);
+        await Task.Delay(300);
+        await using var stream = new FileStream(evcs, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        await using EvcsReader reader = await EvcsReader.OpenAsync(stream, new EvcsReaderOptions { Follow = true });
+        var sink = new PipelineFixture.CollectingSink();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        PlaybackResult played = await PlaybackPipeline.RunAsync(reader, PipelineFixture.Codec, sink, new PlaybackOptions(), new PipelineStats("follow", PlaybackPipeline.StageNames), timeout.Token);
+        (CaptureResult result, _) = await capture;
+        Assert.Null(played.Error);
+        Assert.Equal(result.Written, sink.Frames.Count);
+    }
+
+    private sealed class FullDiskStream(System.IO.Stream inner, long limit) : System.IO.Stream
+    {
+        private long _written;
+
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => _written;
+        public override long Position { get => _written; set => throw new NotSupportedException(); }
+        public override void Flush() => inner.Flush();
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            long room = limit - _written;
+            if (buffer.Length > room)
+            {
+                inner.Write(buffer[..(int)Math.Max(0, room)]);
+                _written = limit;
+                throw new IOException("No space left on device");
+            }
+            inner.Write(buffer);
+            _written += buffer.Length;
+        }
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            Write(buffer.Span);
+            return ValueTask.CompletedTask;
+        }
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+        {
+            Write(buffer.AsSpan(offset, count));
+            return Task.CompletedTask;
+        }
+    }
+
+    [Fact]
     public void Pixel_conversion_pads_with_zeros_and_round_trips_every_byte()
     {
         var rgb = new byte[3 * 5 * 3];

@@ -199,9 +199,10 @@ internal sealed class CaptureCommand : Command<CaptureCommand.Settings>
                     }
                     try
                     {
-                        await writer.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
+                        if (result.Error is not IOException)  // after a failed write the file already ends at its last complete packet
+                            await writer.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
                     }
-                    catch (IOException e)
+                    catch (Exception e) when (e is IOException or InvalidOperationException)
                     {
                         closeError = e.Message;
                     }

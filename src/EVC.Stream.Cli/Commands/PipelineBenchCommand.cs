@@ -53,7 +53,7 @@ internal sealed class PipelineBenchCommand : Command<PipelineBenchCommand.Settin
         public bool Json { get; init; }
     }
 
-    internal sealed record RunResult(string Run, string Frame, long Frames, double Seconds, double Fps, StageSnapshot[] Stages);
+    internal sealed record RunResult(string Run, string Frame, long Frames, double Seconds, double Fps, StageSnapshot[] Stages, long Dropped = 0);
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken) =>
         ExecuteAsync(settings, cancellationToken).GetAwaiter().GetResult();
@@ -97,8 +97,14 @@ internal sealed class PipelineBenchCommand : Command<PipelineBenchCommand.Settin
             {
                 Progress(settings, $"end to end with EVC_SS at {e2eWidth}x{e2eHeight}, {settings.EndToEndFrames} frames…");
                 string real = Path.Combine(directory, "real.evcs");
-                results.Add(await CaptureRun("capture end to end, EVC_SS", e2eWidth, e2eHeight, settings.EndToEndFrames, codec, real,
-                    new CaptureOptions { EntropyWorkers = 1, Rate = new RateController(model.Anchor(1)) }, cancellationToken).ConfigureAwait(false));
+                RunResult throughput = await CaptureRun("capture end to end, EVC_SS, source unpaced (throughput)", e2eWidth, e2eHeight, settings.EndToEndFrames, codec, real,
+                    new CaptureOptions { EntropyWorkers = 1, Rate = new RateController(model.Anchor(1)) }, cancellationToken).ConfigureAwait(false);
+                results.Add(throughput);
+                // Latency as a live source sees it: paced at 80 % of that throughput, so queues stay short.
+                double pacedFps = Math.Max(1, Math.Floor(throughput.Fps * 0.8));
+                Progress(settings, $"end to end with EVC_SS at {e2eWidth}x{e2eHeight}, live source paced at {pacedFps} fps…");
+                results.Add(await CaptureRun($"capture end to end, EVC_SS, live source at {pacedFps} fps (latency)", e2eWidth, e2eHeight, settings.EndToEndFrames, codec,
+                    Path.Combine(directory, "paced.evcs"), new CaptureOptions { EntropyWorkers = 1, Rate = new RateController(model.Anchor(1)) }, cancellationToken, pacedFps).ConfigureAwait(false));
                 results.Add(await PlaybackRun("play end to end, EVC_SS", real, codec, new NullSink(), null, cancellationToken).ConfigureAwait(false));
             }
 
@@ -138,7 +144,7 @@ internal sealed class PipelineBenchCommand : Command<PipelineBenchCommand.Settin
         }
         foreach (RunResult r in results)
         {
-            var table = new Table().Title($"[bold]{Markup.Escape(r.Run)}: {r.Frame}, {r.Frames} frames in {r.Seconds:F1} s = {r.Fps:F1} fps[/]")
+            var table = new Table().Title($"[bold]{Markup.Escape(r.Run)}: {r.Frame}, {r.Frames} frames in {r.Seconds:F1} s = {r.Fps:F1} fps{(r.Dropped > 0 ? $", {r.Dropped} dropped" : "")}[/]")
                 .AddColumn("stage").AddColumn(new TableColumn("p50 ms").RightAligned()).AddColumn(new TableColumn("p95 ms").RightAligned())
                 .AddColumn(new TableColumn("p99 ms").RightAligned()).AddColumn(new TableColumn("max ms").RightAligned());
             foreach (StageSnapshot s in r.Stages)
@@ -152,9 +158,9 @@ internal sealed class PipelineBenchCommand : Command<PipelineBenchCommand.Settin
 
     private static long s_written;
 
-    private static async Task<RunResult> CaptureRun(string name, int width, int height, int frames, ImageCodec codec, string output, CaptureOptions options, CancellationToken cancellationToken)
+    private static async Task<RunResult> CaptureRun(string name, int width, int height, int frames, ImageCodec codec, string output, CaptureOptions options, CancellationToken cancellationToken, double pacedFps = 0)
     {
-        var source = new VideoSourceOptions { Kind = VideoSourceKind.Test, Width = width, Height = height, FrameRate = 30, MaxFrames = frames, Paced = false };
+        var source = new VideoSourceOptions { Kind = VideoSourceKind.Test, Width = width, Height = height, FrameRate = pacedFps > 0 ? pacedFps : 30, MaxFrames = frames, Paced = pacedFps > 0 };
         VideoFormat format = await VideoSource.ProbeAsync(source, cancellationToken).ConfigureAwait(false);
         var stats = new PipelineStats(name, CapturePipeline.StageNames);
         await using var stream = new FileStream(output, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16, useAsync: true);
@@ -174,7 +180,7 @@ internal sealed class PipelineBenchCommand : Command<PipelineBenchCommand.Settin
         double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
         if (result.Error is not null)
             throw result.Error;
-        return new RunResult(name, $"{width}x{height}", result.Written, seconds, result.Written / seconds, stats.Snapshot().Stages);
+        return new RunResult(name, $"{width}x{height}", result.Written, seconds, result.Written / seconds, stats.Snapshot().Stages, result.Dropped);
     }
 
     private static async Task<RunResult> PlaybackRun(string name, string input, ImageCodec codec, IFrameSink sink, Func<EvcsPacket, float[]>? stub, CancellationToken cancellationToken)
