@@ -19,17 +19,22 @@ public static class PixelConversion
         fixed (float* destination = planar)
         fixed (float* table = s_byteToUnit)
         {
-            for (int y = 0; y < height; y++)
+            byte* from = source;
+            float* to = destination, lookup = table;
+            ForRowBlocks(width, height, (first, last) =>
             {
-                byte* row = source + 3L * y * width;
-                float* r = destination + (long)y * paddedWidth, g = r + plane, b = g + plane;
-                for (int x = 0; x < width; x++, row += 3)
+                for (int y = first; y < last; y++)
                 {
-                    r[x] = table[row[0]];
-                    g[x] = table[row[1]];
-                    b[x] = table[row[2]];
+                    byte* row = from + 3L * y * width;
+                    float* r = to + (long)y * paddedWidth, g = r + plane, b = g + plane;
+                    for (int x = 0; x < width; x++, row += 3)
+                    {
+                        r[x] = lookup[row[0]];
+                        g[x] = lookup[row[1]];
+                        b[x] = lookup[row[2]];
+                    }
                 }
-            }
+            });
         }
         if (paddedWidth > width)
         {
@@ -51,18 +56,35 @@ public static class PixelConversion
         fixed (float* source = planar)
         fixed (byte* destination = rgb)
         {
-            for (int y = 0; y < height; y++)
+            float* from = source;
+            byte* to = destination;
+            ForRowBlocks(width, height, (first, last) =>
             {
-                float* r = source + (long)y * paddedWidth, g = r + plane, b = g + plane;
-                byte* row = destination + 3L * y * width;
-                for (int x = 0; x < width; x++, row += 3)
+                for (int y = first; y < last; y++)
                 {
-                    row[0] = ToByte(r[x]);
-                    row[1] = ToByte(g[x]);
-                    row[2] = ToByte(b[x]);
+                    float* r = from + (long)y * paddedWidth, g = r + plane, b = g + plane;
+                    byte* row = to + 3L * y * width;
+                    for (int x = 0; x < width; x++, row += 3)
+                    {
+                        row[0] = ToByte(r[x]);
+                        row[1] = ToByte(g[x]);
+                        row[2] = ToByte(b[x]);
+                    }
                 }
-            }
+            });
         }
+    }
+
+    /// <summary>Large frames (≥ 256 K pixels) are converted by all cores in row blocks; small ones on the caller's thread.</summary>
+    private static void ForRowBlocks(int width, int height, Action<int, int> rows)
+    {
+        int blocks = (long)width * height >= 1 << 18 ? Math.Min(Environment.ProcessorCount, 8) : 1;
+        if (blocks == 1)
+        {
+            rows(0, height);
+            return;
+        }
+        Parallel.For(0, blocks, block => rows(height * block / blocks, height * (block + 1) / blocks));
     }
 
     private static byte ToByte(float value)
