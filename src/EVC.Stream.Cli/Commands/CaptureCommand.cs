@@ -136,7 +136,7 @@ internal sealed class CaptureCommand : Command<CaptureCommand.Settings>
         var rate = new RateController(q, targetBitrate, format.FrameRate);
 
         string output = settings.Output ?? $"capture-{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}.evcs";
-        bool toStdout = output == "-";
+        bool toStdout = Program.IsStdio(output);
         TextWriter info = toStdout ? Console.Error : Console.Out;
         if (weightsLabel.Length > 0)
             await info.WriteLineAsync(weightsLabel).ConfigureAwait(false);

@@ -16,7 +16,7 @@ namespace EVC.Stream.Cli.Commands;
 internal class PlaybackSettings : CommandSettings
 {
     [CommandArgument(0, "<IN>")]
-    [Description("The .evcs file.")]
+    [Description("The .evcs file, or - for stdin (e.g. piped from capture -o -).")]
     public string Input { get; init; } = "";
 
     [CommandOption("-o|--output <OUT>")]
@@ -61,9 +61,10 @@ internal class PlaybackSettings : CommandSettings
     /// <summary>Plays or converts; <paramref name="pace"/> selects a player's timing.</summary>
     public async Task<int> RunAsync(bool pace, CancellationToken cancellationToken)
     {
-        if (!File.Exists(Input))
+        bool fromStdin = Program.IsStdio(Input);
+        if (!fromStdin && !File.Exists(Input))
             throw new FileNotFoundException($"input not found: {Input}", Input);
-        await using FileStream stream = new(Input, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16, useAsync: true);
+        await using System.IO.Stream stream = fromStdin ? Console.OpenStandardInput() : new FileStream(Input, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16, useAsync: true);
         await using EvcsReader reader = await EvcsReader.OpenAsync(stream, new EvcsReaderOptions { Follow = Follow }, cancellationToken).ConfigureAwait(false);
         EvcsHeader header = reader.Header;
         StreamMode mode = header.StreamMode == EvcsStreamMode.Official ? StreamMode.Official : StreamMode.Deterministic;
@@ -76,7 +77,7 @@ internal class PlaybackSettings : CommandSettings
         var codec = new ImageCodec(model, mode);
         double fps = header.FrameRate.IsValid ? header.FrameRate.Value : 30;
 
-        bool rawToStdout = Output == "-";
+        bool rawToStdout = Program.IsStdio(Output);
         TextWriter info = rawToStdout ? Console.Error : Console.Out;
         if (weightsLabel.Length > 0)
             await info.WriteLineAsync(weightsLabel).ConfigureAwait(false);
