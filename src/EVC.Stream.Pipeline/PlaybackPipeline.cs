@@ -173,13 +173,8 @@ public static class PlaybackPipeline
             {
                 await foreach (DecodedFrame item in frames.Reader.ReadAllAsync(failure.Token).ConfigureAwait(false))
                 {
-                    if (options.Pace)
+                    if (options.Pace && firstPts is not null)
                     {
-                        if (firstPts is null)
-                        {
-                            firstPts = item.Pts;
-                            clockStart = Stopwatch.GetTimestamp();
-                        }
                         double due = header.ToSeconds(item.Pts - firstPts.Value);
                         double now = Stopwatch.GetElapsedTime(clockStart).TotalSeconds;
                         if (now > due + interval)
@@ -194,6 +189,13 @@ public static class PlaybackPipeline
                     long start = Stopwatch.GetTimestamp();
                     await sink.WriteAsync(item.Frame, failure.Token).ConfigureAwait(false);
                     long done = Stopwatch.GetTimestamp();
+                    if (firstPts is null)
+                    {
+                        // The clock starts once the first frame is shown: opening a window or an output file can take
+                        // a while, and must not make the following frames "late".
+                        firstPts = item.Pts;
+                        clockStart = done;
+                    }
                     presentStage.Record(Stopwatch.GetElapsedTime(start, done));
                     endToEnd.Record(Stopwatch.GetElapsedTime(item.ReadAt, done));
                     stats.OnWritten(0, pixels);

@@ -135,14 +135,15 @@ public static class VideoSource
             return await RunImageFolderAsync(options, format, onFrame, cancellationToken).ConfigureAwait(false);
 
         FFmpegTool.Configure();
-        var sink = new RawFrameSink(format, options.IsLive, options.MaxFrames, onFrame);
+        var sink = new RawFrameSink(format, options.MaxFrames, onFrame);
         var errors = new Queue<string>();
         FFMpegArguments input = options.Kind switch
         {
+            // Devices: no input buffering in FFmpeg, frames leave as they are grabbed.
             VideoSourceKind.Camera => FFMpegArguments.FromDeviceInput($"/dev/video{options.Location}", o => o.ForceFormat("v4l2")
-                .WithCustomArgument(Invariant($"{(options.CameraInputFormat is null ? "" : $"-input_format {options.CameraInputFormat} ")}-video_size {format.Width}x{format.Height} -framerate {format.FrameRate}"))),
+                .WithCustomArgument(Invariant($"-fflags nobuffer {(options.CameraInputFormat is null ? "" : $"-input_format {options.CameraInputFormat} ")}-video_size {format.Width}x{format.Height} -framerate {format.FrameRate}"))),
             VideoSourceKind.Screen => FFMpegArguments.FromDeviceInput(Environment.GetEnvironmentVariable("DISPLAY") ?? throw new VideoIOException("--device screen: no $DISPLAY (x11grab needs an X server)"),
-                o => o.ForceFormat("x11grab").WithCustomArgument(Invariant($"-video_size {format.Width}x{format.Height} -framerate {format.FrameRate}"))),
+                o => o.ForceFormat("x11grab").WithCustomArgument(Invariant($"-fflags nobuffer -video_size {format.Width}x{format.Height} -framerate {format.FrameRate}"))),
             VideoSourceKind.Test => FFMpegArguments.FromFileInput(Invariant($"testsrc2=size={format.Width}x{format.Height}:rate={format.FrameRate}"), false,
                 o => o.ForceFormat("lavfi").WithCustomArgument(options.Paced ? "-re" : "")),
             _ => options.Location!.Contains("://", StringComparison.Ordinal)
@@ -158,6 +159,8 @@ public static class VideoSource
             if (options.FrameRate > 0 && options.Kind is VideoSourceKind.File)
                 filters.Add(Invariant($"fps={format.FrameRate}"));
             o.WithCustomArgument(filters.Count > 0 ? $"-an -sn -vf {string.Join(',', filters)}" : "-an -sn");
+            if (options.IsLive)
+                o.WithCustomArgument("-flush_packets 1");  // hand each frame over as soon as it exists: no bursts
             if (options.MaxFrames is long frames)
                 o.WithCustomArgument(Invariant($"-frames:v {frames}"));
             if (options.Duration is TimeSpan duration)
@@ -228,7 +231,7 @@ public static class VideoSource
     private static string FirstLine(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.Trim() ?? text;
 
     /// <summary>Reads FFmpeg's rawvideo output a whole frame at a time into pooled buffers.</summary>
-    private sealed class RawFrameSink(VideoFormat format, bool live, long? maxFrames, Func<RawFrame, ValueTask> onFrame) : IPipeSink
+    private sealed class RawFrameSink(VideoFormat format, long? maxFrames, Func<RawFrame, ValueTask> onFrame) : IPipeSink
     {
         public long Delivered { get; private set; }
 
@@ -239,7 +242,6 @@ public static class VideoSource
         public async Task ReadAsync(System.IO.Stream inputStream, CancellationToken cancellationToken)
         {
             int frameBytes = 3 * format.Width * format.Height;
-            long start = Stopwatch.GetTimestamp();
             while (maxFrames is null || Delivered < maxFrames)
             {
                 byte[] buffer = ArrayPool<byte>.Shared.Rent(frameBytes);
@@ -259,7 +261,9 @@ public static class VideoSource
                     return;
                 }
                 long now = Stopwatch.GetTimestamp();
-                TimeSpan timestamp = live ? Stopwatch.GetElapsedTime(start, now) : TimeSpan.FromSeconds(Delivered / format.FrameRate);
+                // Constant frame rate: frame n is at n / fps. Arrival times are not used — FFmpeg and the pipe deliver
+                // in bursts (startup, buffering), which would make a player skip frames; dropped frames keep their numbers.
+                TimeSpan timestamp = TimeSpan.FromSeconds(Delivered / format.FrameRate);
                 await onFrame(new RawFrame(buffer, format.Width, format.Height, Delivered, timestamp, now)).ConfigureAwait(false);
                 Delivered++;
             }
