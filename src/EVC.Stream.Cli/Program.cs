@@ -53,6 +53,10 @@ public static class Program
                 .WithDescription("Pipeline throughput at 1080p with the networks stubbed (encode and decode side, target 60 fps), end to end with EVC_SS at a small size, RSS over long runs.")
                 .WithExample("bench", "pipeline")
                 .WithExample("bench", "pipeline", "--rss-frames", "1000");
+            bench.AddCommand<RdBenchCommand>("rd")
+                .WithDescription("RD curves, BD-rates and plots: EVC (both modes) against JPEG, WebP, JPEG XL, x264, x265 and AV1 intra through FFmpeg. Resumable.")
+                .WithExample("bench", "rd", "--images", "../shared/datasets/kodak")
+                .WithExample("bench", "rd", "--video", "clip.mp4", "--frames", "8", "--codecs", "evc,x265,jpeg");
             bench.AddCommand<ModelBenchCommand>("model")
                 .WithDescription("CPU time per frame of compress and decompress against the official PyTorch figures.")
                 .WithExample("bench", "model", "--arch", "EVC_SS", "--size", "768x512");

@@ -1,0 +1,84 @@
+using System.Diagnostics;
+using System.Globalization;
+using EVC.Stream.Media.Video;
+
+namespace EVC.Stream.Evaluation;
+
+/// <summary>
+/// A classical image codec run through FFmpeg: one encode of a PNG to the codec's raw bitstream (no container, so the
+/// file size is the coded size), one decode back to rgb24. <see cref="Settings"/> is its quality sweep, from high
+/// quality to low, chosen to cover EVC's rates (about 0.1–1.5 bpp on Kodak).
+/// </summary>
+public sealed record ClassicalCodec(string Name, string Label, string Extension, string SettingName, double[] Settings, Func<double, string> EncoderArguments)
+{
+    /// <summary>Encodes <paramref name="png"/> at <paramref name="setting"/> into <paramref name="output"/>; returns the seconds it took.</summary>
+    public double Encode(string png, string output, double setting)
+    {
+        long start = Stopwatch.GetTimestamp();
+        FFmpegProcess.Run($"-v error -y -i \"{png}\" -frames:v 1 {EncoderArguments(setting)} \"{output}\"");
+        return Stopwatch.GetElapsedTime(start).TotalSeconds;
+    }
+
+    /// <summary>Decodes a bitstream to rgb24 (width·height·3 bytes); returns the pixels and the seconds it took.</summary>
+    public static (byte[] Rgb, double Seconds) Decode(string path)
+    {
+        long start = Stopwatch.GetTimestamp();
+        byte[] rgb = FFmpegProcess.Run($"-v error -i \"{path}\" -frames:v 1 -f rawvideo -pix_fmt rgb24 -");
+        return (rgb, Stopwatch.GetElapsedTime(start).TotalSeconds);
+    }
+}
+
+/// <summary>The classical codecs <c>bench rd</c> compares against (all in Debian's FFmpeg 5.1).</summary>
+public static class ClassicalCodecs
+{
+    private static string F(double value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Every codec, by name.</summary>
+    public static readonly ClassicalCodec[] All =
+    [
+        new("jpeg", "JPEG (mjpeg, 4:4:4)", "jpg", "q:v", [2, 3, 5, 8, 12, 18, 25, 31],
+            q => $"-c:v mjpeg -pix_fmt yuvj444p -q:v {F(q)}"),
+        new("webp", "WebP (libwebp, 4:2:0)", "webp", "quality", [95, 85, 70, 55, 40, 25, 12, 4],
+            q => $"-c:v libwebp -quality {F(q)} -compression_level 6"),
+        new("jxl", "JPEG XL (libjxl)", "jxl", "distance", [0.5, 0.8, 1.2, 1.8, 2.6, 3.8, 5.5, 8],
+            d => $"-c:v libjxl -distance {F(d)}"),
+        new("x264", "H.264 intra (x264, 4:4:4)", "264", "crf", [18, 23, 28, 33, 38, 43, 48],
+            c => $"-c:v libx264 -preset medium -crf {F(c)} -pix_fmt yuv444p -x264-params keyint=1 -f h264"),
+        new("x265", "HEVC intra (x265, 4:4:4)", "265", "crf", [18, 23, 28, 33, 38, 43, 48],
+            c => $"-c:v libx265 -preset medium -crf {F(c)} -pix_fmt yuv444p -x265-params keyint=1:log-level=error -f hevc"),
+        new("aom-av1", "AV1 intra (libaom, 4:4:4)", "obu", "crf", [16, 24, 32, 40, 46, 52, 58, 63],
+            c => $"-c:v libaom-av1 -crf {F(c)} -b:v 0 -cpu-used 6 -still-picture 1 -pix_fmt yuv444p -f obu"),
+        new("svt-av1", "AV1 intra (SVT-AV1, 4:2:0)", "obu", "crf", [16, 24, 32, 40, 46, 52, 58, 63],
+            c => $"-c:v libsvtav1 -crf {F(c)} -preset 8 -pix_fmt yuv420p -f obu"),
+    ];
+
+    /// <summary>The codec named <paramref name="name"/>.</summary>
+    /// <exception cref="ArgumentException">Unknown name.</exception>
+    public static ClassicalCodec Get(string name) =>
+        Array.Find(All, c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase))
+        ?? throw new ArgumentException($"unknown codec {name}: choose from {string.Join(", ", All.Select(c => c.Name))}");
+}
+
+/// <summary>Runs FFmpeg to completion and returns its stdout; one clear exception on failure.</summary>
+public static class FFmpegProcess
+{
+    /// <summary>Runs <c>ffmpeg ARGUMENTS</c>.</summary>
+    /// <exception cref="VideoIOException">FFmpeg is missing or failed.</exception>
+    public static byte[] Run(string arguments)
+    {
+        var info = new ProcessStartInfo(FFmpegTool.Require(), arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
+        info.Environment["SVT_LOG"] = "1";  // SVT-AV1 logs to stderr regardless of -v
+        using Process process = Process.Start(info) ?? throw new VideoIOException("could not start ffmpeg");
+        using var output = new MemoryStream();
+        Task copy = process.StandardOutput.BaseStream.CopyToAsync(output);
+        Task<string> error = process.StandardError.ReadToEndAsync();
+        process.WaitForExit();
+        copy.GetAwaiter().GetResult();
+        if (process.ExitCode != 0)
+        {
+            string detail = error.GetAwaiter().GetResult().Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault()?.Trim() ?? "";
+            throw new VideoIOException($"ffmpeg {arguments}: {detail}");
+        }
+        return output.ToArray();
+    }
+}

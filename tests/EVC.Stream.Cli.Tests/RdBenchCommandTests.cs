@@ -1,0 +1,54 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace EVC.Stream.Cli.Tests;
+
+/// <summary><c>bench rd</c> end to end on two small images with EVC and two classical codecs, then resumed.</summary>
+[Collection("Console")]
+public sealed class RdBenchCommandTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("evc-rd-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public void A_tiny_run_writes_results_table_plots_and_resumes()
+    {
+        string images = Path.Combine(_directory, "images");
+        Directory.CreateDirectory(images);
+        string kit = EVC.Stream.Tests.Shared.TestPaths.Kit;
+        Crop(Path.Combine(kit, "inputs", "kodim15.png"), Path.Combine(images, "a.png"), "176:176:300:200");
+        Crop(Path.Combine(kit, "inputs", "kodim23.png"), Path.Combine(images, "b.png"), "192:176:100:120");
+        string output = Path.Combine(_directory, "out");
+
+        (int code, string stdout, string error) = CliRunner.Run("bench", "rd", "--images", images, "--codecs", "evc,jpeg,webp", "--anchor", "jpeg", "-o", output, "--json");
+        Assert.True(code == 0, error + stdout);
+        foreach (string file in new[] { "results.jsonl", "results.md", "summary.json", "rd-psnr.png", "rd-msssim.png" })
+            Assert.True(File.Exists(Path.Combine(output, file)), $"{file} missing");
+        int records = File.ReadAllLines(Path.Combine(output, "results.jsonl")).Length;
+        Assert.Equal(2 * (4 + 8 + 8), records);  // EVC's 4 anchors, 8 JPEG and 8 WebP settings, per image
+
+        using JsonDocument summary = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "summary.json")));
+        JsonElement bd = summary.RootElement.GetProperty("bd");
+        JsonElement webp = bd.EnumerateArray().Single(e => e.GetProperty("codec").GetString() == "webp");
+        Assert.Equal(JsonValueKind.Number, webp.GetProperty("bd_rate_rgb_psnr").ValueKind);
+        Assert.Equal(JsonValueKind.Number, webp.GetProperty("bd_rate_ms_ssim").ValueKind);
+        // The placeholder EVC model (about 17 dB) does not overlap JPEG's curve: refused with the reason, not a number.
+        JsonElement evc = bd.EnumerateArray().Single(e => e.GetProperty("codec").GetString() == "evc");
+        Assert.Contains("do not overlap", evc.GetProperty("note").GetString());
+        Assert.Contains("| WebP", File.ReadAllText(Path.Combine(output, "results.md")));
+
+        // A second run finds everything done and codes nothing.
+        (code, stdout, error) = CliRunner.Run("bench", "rd", "--images", images, "--codecs", "evc,jpeg,webp", "--anchor", "jpeg", "-o", output);
+        Assert.True(code == 0, error);
+        Assert.Contains($"{records} already done", stdout);
+        Assert.Equal(records, File.ReadAllLines(Path.Combine(output, "results.jsonl")).Length);
+    }
+
+    private static void Crop(string input, string output, string crop)
+    {
+        using Process process = Process.Start(new ProcessStartInfo("ffmpeg", $"-v error -y -i \"{input}\" -vf crop={crop} \"{output}\"") { RedirectStandardError = true })!;
+        process.WaitForExit();
+        Assert.Equal(0, process.ExitCode);
+    }
+}
