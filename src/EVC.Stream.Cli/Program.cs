@@ -57,6 +57,10 @@ public static class Program
                 .WithDescription("RD curves, BD-rates and plots: EVC (both modes) against JPEG, WebP, JPEG XL, x264, x265 and AV1 intra through FFmpeg. Resumable.")
                 .WithExample("bench", "rd", "--images", "../shared/datasets/kodak")
                 .WithExample("bench", "rd", "--video", "clip.mp4", "--frames", "8", "--codecs", "evc,x265,jpeg");
+            bench.AddCommand<SpeedBenchCommand>("speed")
+                .WithDescription("Per-stage latency (encoder network, hyperprior and priors, entropy coding, decoder network) as a table, PNG and JSON.")
+                .WithExample("bench", "speed", "--size", "1920x1080", "--arch", "EVC_SS", "--device-type", "cuda")
+                .WithExample("bench", "speed", "--size", "256x256", "--frames", "10");
             bench.AddCommand<ModelBenchCommand>("model")
                 .WithDescription("CPU time per frame of compress and decompress against the official PyTorch figures.")
                 .WithExample("bench", "model", "--arch", "EVC_SS", "--size", "768x512");

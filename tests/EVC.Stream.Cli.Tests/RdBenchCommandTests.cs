@@ -52,3 +52,25 @@ public sealed class RdBenchCommandTests : IDisposable
         Assert.Equal(0, process.ExitCode);
     }
 }
+
+/// <summary><c>bench speed</c> on a tiny frame: every stage measured, JSON and plot written.</summary>
+[Collection("Console")]
+public sealed class SpeedBenchCommandTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("evc-speed-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public void Speed_reports_every_stage_and_draws_the_plot()
+    {
+        string png = Path.Combine(_directory, "speed.png");
+        (int code, string stdout, string error) = CliRunner.Run("bench", "speed", "--size", "64x64", "--frames", "2", "--png", png, "--json", "--threads", "1");
+        Assert.True(code == 0, error);
+        using JsonDocument result = JsonDocument.Parse(stdout);
+        string[] stages = [.. result.RootElement.GetProperty("stages").EnumerateArray().Select(s => s.GetProperty("stage").GetString()!)];
+        Assert.Equal(["encoder network", "hyperprior and priors", "entropy encoding", "entropy decoding and priors", "decoder network"], stages);
+        Assert.All(result.RootElement.GetProperty("stages").EnumerateArray(), s => Assert.True(s.GetProperty("p50_ms").GetDouble() > 0));
+        Assert.True(new FileInfo(png).Length > 1000);
+    }
+}

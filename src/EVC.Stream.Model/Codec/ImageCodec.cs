@@ -31,6 +31,23 @@ public sealed class ImageCodec
     /// <summary>The mode this codec encodes in (decoding follows each stream's own mode).</summary>
     public StreamMode Mode { get; }
 
+    /// <summary>
+    /// Benchmarks: called after each stage with its wall time — "encoder network", "hyperprior and priors",
+    /// "entropy encoding", "entropy decoding and priors", "decoder network" (CUDA work is synchronised first).
+    /// </summary>
+    public Action<string, TimeSpan>? StageTimer { get; set; }
+
+    private void Mark(ref long start, string stage)
+    {
+        if (StageTimer is null)
+            return;
+        if (Device.type == TorchSharp.DeviceType.CUDA)
+            cuda.synchronize();
+        long now = System.Diagnostics.Stopwatch.GetTimestamp();
+        StageTimer(stage, System.Diagnostics.Stopwatch.GetElapsedTime(start, now));
+        start = now;
+    }
+
     /// <summary>The device the model runs on.</summary>
     public Device Device => _model.QBasic.device;
 
@@ -87,9 +104,11 @@ public sealed class ImageCodec
 
     private Analysis Analyse(Tensor xPadded, double qScale, int encoderLevel)
     {
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
         (double qUsed, int qIndex) = QScale.Round(qScale);
         Tensor currQ = QScale.CurrentQ(_model.QBasic, qUsed);
         Tensor y = _model.Analyse(xPadded, encoderLevel) / currQ;
+        Mark(ref start, "encoder network");
         Tensor z = _model.HyperEncoder.forward(y);
         Tensor zHat = z.round();
         if (Mode == StreamMode.Deterministic)
@@ -97,10 +116,12 @@ public sealed class ImageCodec
             var integers = _deterministic.Value.Prior(zHat);
             DualSpatialPrior.Encoded exact = _deterministic.Value.Compress(y, integers);
             Tensor[] real = [Real32(integers.QStep), Real32(integers.Scales), Real32(integers.Means)];
+            Mark(ref start, "hyperprior and priors");
             return new Analysis(qIndex, currQ, y, z, zHat, real, exact);
         }
         Tensor[] prior = _model.PriorFusion.forward(_model.HyperDecoder.forward(zHat)).chunk(3, 1);  // q_step, scales, means
         DualSpatialPrior.Encoded passes = DualSpatialPrior.Compress(y, prior[2], prior[1], prior[0], _model.SpatialPrior);
+        Mark(ref start, "hyperprior and priors");
         return new Analysis(qIndex, currQ, y, z, zHat, prior, passes);
     }
 
@@ -155,11 +176,14 @@ public sealed class ImageCodec
     public byte[] EncodePayload(FrameSymbols frame)
     {
         ArgumentNullException.ThrowIfNull(frame);
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
         using var encoder = new RansEncoder();
         encoder.Encode(frame.Z, ChannelIndexes(frame.ZShape), _model.ZTable);
         encoder.Encode(frame.Pass0, frame.Pass0Indexes, GaussianConditional.Table);
         encoder.Encode(frame.Pass1, frame.Pass1Indexes, GaussianConditional.Table);
-        return encoder.Flush().ToArray();
+        byte[] payload = encoder.Flush().ToArray();
+        Mark(ref start, "entropy encoding");
+        return payload;
     }
 
     /// <summary>
@@ -193,6 +217,7 @@ public sealed class ImageCodec
 
     private Tensor DecompressPayload(ReadOnlyMemory<byte> payload, int height, int width, int qIndex, StreamMode mode, Action<int, Tensor, byte[]>? onPass, Action<Tensor>? onLatent)
     {
+        long start = System.Diagnostics.Stopwatch.GetTimestamp();
         if (qIndex <= 0)
             throw new ArgumentOutOfRangeException(nameof(qIndex), "q_index must be positive");
         int pass = 0;
@@ -229,8 +254,11 @@ public sealed class ImageCodec
         }
         decoder.Finish();
         Tensor latent = yHat * currQ;
+        Mark(ref start, "entropy decoding and priors");
         onLatent?.Invoke(latent);
-        return _model.Decoder.forward(latent).clamp_(0, 1);
+        Tensor xHat = _model.Decoder.forward(latent).clamp_(0, 1);
+        Mark(ref start, "decoder network");
+        return xHat;
     }
 
     /// <summary>

@@ -1,0 +1,151 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using EVC.Stream.Cli.Benchmarks;
+using EVC.Stream.Evaluation;
+using EVC.Stream.Model.Codec;
+using EVC.Stream.Model.Models;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace EVC.Stream.Cli.Commands;
+
+/// <summary>
+/// <c>evcstream bench speed</c>: per-stage latency of coding one frame — encoder network, hyperprior and priors,
+/// entropy encoding, entropy decoding with the decoder-side priors, decoder network — over repeated frames, as a
+/// table (p50/p95/p99), a PNG and JSON.
+/// </summary>
+internal sealed class SpeedBenchCommand : Command<SpeedBenchCommand.Settings>
+{
+    private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true };
+    private static readonly string[] s_stages = ["encoder network", "hyperprior and priors", "entropy encoding", "entropy decoding and priors", "decoder network"];
+
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--size <WxH>")]
+        [Description("Frame size. Default 1920x1080.")]
+        public string Size { get; init; } = "1920x1080";
+
+        [CommandOption("--arch <ARCH>")]
+        [Description("Architecture. Default EVC_SS.")]
+        public string Arch { get; init; } = "EVC_SS";
+
+        [CommandOption("--weights <FILE>")]
+        [Description("Weights (default: the placeholder model for EVC_SS, untrained weights for other architectures: speed does not depend on them).")]
+        public string? Weights { get; init; }
+
+        [CommandOption("--device-type <TYPE>")]
+        [Description("cpu, cuda or auto (default).")]
+        public string DeviceType { get; init; } = "auto";
+
+        [CommandOption("--frames <N>")]
+        [Description("Measured frames (after one warm-up frame). Default 5 on CPU, 50 on CUDA.")]
+        public int? Frames { get; init; }
+
+        [CommandOption("--official")]
+        [Description("Official stream mode (default deterministic).")]
+        public bool Official { get; init; }
+
+        [CommandOption("--threads <N>")]
+        [Description("CPU threads. Default: all cores.")]
+        public int? Threads { get; init; }
+
+        [CommandOption("--png <FILE>")]
+        [Description("Latency plot. Default bench-speed-<arch>-<size>-<device>.png.")]
+        public string? Png { get; init; }
+
+        [CommandOption("--json")]
+        [Description("Print JSON.")]
+        public bool Json { get; init; }
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
+    {
+        (int width, int height) = BenchmarkMath.ParseSize(settings.Size);
+        Device device = ModelDefaults.ChooseDevice(settings.DeviceType);
+        bool cuda = device.type == TorchSharp.DeviceType.CUDA;
+        set_num_threads(settings.Threads ?? Environment.ProcessorCount);
+        EvcModel model;
+        if (settings.Weights is null && settings.Arch != "EVC_SS")
+        {
+            model = new EvcModel(EvcArchitecture.Get(settings.Arch));
+            model.to(device);
+            model.DetachFromDisposeScopes();
+        }
+        else
+            (model, _) = ModelDefaults.Load(settings.Weights, settings.Arch, device);
+        var codec = new ImageCodec(model, settings.Official ? StreamMode.Official : StreamMode.Deterministic);
+        int frames = settings.Frames ?? (cuda ? 50 : 5);
+        var samples = s_stages.ToDictionary(s => s, _ => new List<double>());
+        bool record = false;
+        codec.StageTimer = (stage, elapsed) =>
+        {
+            if (record && samples.TryGetValue(stage, out List<double>? list))
+                list.Add(elapsed.TotalMilliseconds);
+        };
+
+        int paddedWidth = (width + 63) / 64 * 64, paddedHeight = (height + 63) / 64 * 64;
+        var pixels = new float[3 * paddedWidth * paddedHeight];
+        for (int c = 0; c < 3; c++)
+            for (int y = 0; y < height; y++)
+                for (int x = 0; x < width; x++)
+                    pixels[(c * paddedHeight + y) * paddedWidth + x] = (float)(0.5 + 0.35 * Math.Sin(x * 0.031 * (c + 1) + y * 0.017) * Math.Cos(y * 0.023 - x * 0.011 * c));
+        double q = model.Anchor(1);
+        var totals = new List<double>();
+        for (int i = 0; i <= frames; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            record = i > 0;  // frame 0 warms up
+            if (!settings.Json)
+                AnsiConsole.MarkupLine($"[grey]{(i == 0 ? "warm-up frame" : $"frame {i}/{frames}")}…[/]");
+            using var scope = NewDisposeScope();
+            Tensor x = tensor(pixels, new long[] { 1, 3, paddedHeight, paddedWidth }).to(device);
+            long start = Stopwatch.GetTimestamp();
+            ImageCodec.FrameSymbols symbols = codec.AnalyseBatch(x, q)[0];
+            byte[] payload = codec.EncodePayload(symbols);
+            codec.DecompressPayload(payload, height, width, symbols.QIndex, codec.Mode);
+            if (record)
+                totals.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        }
+
+        var rows = s_stages.Select(s => (Stage: s, Sorted: samples[s].Order().ToArray())).ToList();
+        double encodeMs = Median(samples["encoder network"]) + Median(samples["hyperprior and priors"]) + Median(samples["entropy encoding"]);
+        double decodeMs = Median(samples["entropy decoding and priors"]) + Median(samples["decoder network"]);
+        string png = settings.Png ?? $"bench-speed-{model.Architecture.Name}-{width}x{height}-{(cuda ? "cuda" : "cpu")}.png";
+        string title = string.Create(CultureInfo.InvariantCulture, $"{model.Architecture.Name} {width}x{height} on {(cuda ? "CUDA" : $"CPU ({Environment.ProcessorCount} cores)")}, {codec.Mode.ToString().ToLowerInvariant()} mode, {frames} frames");
+        SpeedPlot.Save(png, title, [.. rows.Select(r => (r.Stage, r.Sorted))]);
+        if (settings.Json)
+        {
+            Console.Out.WriteLine(JsonSerializer.Serialize(new
+            {
+                benchmark = "speed",
+                arch = model.Architecture.Name,
+                frame = $"{width}x{height}",
+                device = cuda ? "cuda" : "cpu",
+                threads = settings.Threads ?? Environment.ProcessorCount,
+                mode = codec.Mode.ToString().ToLowerInvariant(),
+                frames,
+                stages = rows.Select(r => new { stage = r.Stage, p50_ms = SpeedPlot.Percentile(r.Sorted, 50), p95_ms = SpeedPlot.Percentile(r.Sorted, 95), p99_ms = SpeedPlot.Percentile(r.Sorted, 99), mean_ms = r.Sorted.Average() }),
+                encode_fps = 1000 / encodeMs,
+                decode_fps = 1000 / decodeMs,
+                png,
+            }, s_json));
+            return 0;
+        }
+        var table = new Table().Title($"[bold]{Markup.Escape(title)}[/]").AddColumn("stage")
+            .AddColumn(new TableColumn("p50 ms").RightAligned()).AddColumn(new TableColumn("p95 ms").RightAligned())
+            .AddColumn(new TableColumn("p99 ms").RightAligned()).AddColumn(new TableColumn("mean ms").RightAligned());
+        foreach (var (stage, sorted) in rows)
+            table.AddRow(stage, F(SpeedPlot.Percentile(sorted, 50)), F(SpeedPlot.Percentile(sorted, 95)), F(SpeedPlot.Percentile(sorted, 99)), F(sorted.Average()));
+        AnsiConsole.Write(table);
+        AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"encode {1000 / encodeMs:F2} fps, decode {1000 / decodeMs:F2} fps (sums of stage medians; one frame at a time); plot: {png}"));
+        return 0;
+    }
+
+    private static double Median(List<double> values) => SpeedPlot.Percentile([.. values.Order()], 50);
+
+    private static string F(double value) => value.ToString("F1", CultureInfo.InvariantCulture);
+}
