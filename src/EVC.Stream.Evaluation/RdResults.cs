@@ -87,6 +87,18 @@ public sealed class RdStore
         }
     }
 
+    /// <summary>Rewrites the file with one line per record (a resumed run may have appended duplicates), in a stable order.</summary>
+    public void Compact()
+    {
+        lock (_lock)
+        {
+            string temporary = _path + ".partial";
+            File.WriteAllLines(temporary, _records.Values.OrderBy(r => r.Image, StringComparer.Ordinal).ThenBy(r => r.Codec, StringComparer.Ordinal)
+                .ThenBy(r => r.Parameter).Select(r => JsonSerializer.Serialize(r, s_json)));
+            File.Move(temporary, _path, overwrite: true);
+        }
+    }
+
     /// <summary>The curve of each codec (settings in the order of the codec's sweep, only those done on every image).</summary>
     public static Dictionary<string, List<RdCurvePoint>> Curves(IEnumerable<RdRecord> records, IReadOnlyCollection<string> images)
     {

@@ -37,3 +37,24 @@ public sealed class RdStoreTests : IDisposable
         Assert.Equal((1.5, 32.0), (point.Bpp, point.RgbPsnr));
     }
 }
+
+public sealed class RdStoreCompactionTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("evc-rdstore-compact-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public void Compaction_keeps_one_line_per_coding()
+    {
+        string path = Path.Combine(_directory, "results.jsonl");
+        var record = new RdRecord("a.png", 200, 200, "jpeg", "q 2", 2, 1000, 0.2, 30, 30, 30, 30, 30, 0.9, 0.1, 0.1);
+        new RdStore(path).Add(record);
+        new RdStore(path).Add(record);  // a second run appended the same coding again
+        Assert.Equal(2, File.ReadAllLines(path).Length);
+        var store = new RdStore(path);
+        store.Compact();
+        Assert.Single(File.ReadAllLines(path));
+        Assert.Single(new RdStore(path).Records);
+    }
+}

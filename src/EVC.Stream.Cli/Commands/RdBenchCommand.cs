@@ -173,6 +173,7 @@ internal sealed class RdBenchCommand : Command<RdBenchCommand.Settings>
         }
 
         Directory.Delete(work, recursive: true);
+        store.Compact();
         var imageKeys = images.Select(Path.GetFileName).ToHashSet(StringComparer.Ordinal)!;
         Dictionary<string, List<RdCurvePoint>> curves = RdStore.Curves(store.Records.Where(r => codecs.Contains(r.Codec)), imageKeys!);
         var labels = new Dictionary<string, string>(StringComparer.Ordinal)
