@@ -117,10 +117,23 @@ public static class CapturePipeline
             {
                 await VideoSource.RunAsync(source, format, async frame =>
                 {
-                    stats.OnCaptured();
                     stage.Record(Stopwatch.GetElapsedTime(previous, frame.CapturedAt));
                     previous = frame.CapturedAt;
-                    await captured.Writer.WriteAsync(frame, stopSource.Token).ConfigureAwait(false);  // never waits when live
+                    // A live queue drops its oldest instead of waiting, so TryWrite always succeeds there; a file waits
+                    // for room. A frame that arrives as the run stops is still queued (and coded) when there is room.
+                    if (!captured.Writer.TryWrite(frame))
+                    {
+                        try
+                        {
+                            await captured.Writer.WriteAsync(frame, stopSource.Token).ConfigureAwait(false);
+                        }
+                        catch
+                        {
+                            frame.Dispose();
+                            throw;
+                        }
+                    }
+                    stats.OnCaptured();
                 }, stopSource.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (stopSource.IsCancellationRequested)

@@ -17,8 +17,8 @@ namespace EVC.Stream.Cli.Commands;
 
 /// <summary>
 /// <c>evcstream capture</c>: a camera, the screen, FFmpeg's test source, a file/URL or an image folder, intra-coded
-/// frame by frame into an <c>.evcs</c> file with a live dashboard. Ctrl+C stops capturing and finishes the file
-/// (a second Ctrl+C stops coding too; the file still closes cleanly).
+/// frame by frame into an <c>.evcs</c> file with a live dashboard. Ctrl+C (or SIGTERM) stops capturing and finishes
+/// the file (a second one stops coding too; the file still closes cleanly).
 /// </summary>
 internal sealed class CaptureCommand : Command<CaptureCommand.Settings>
 {
@@ -174,6 +174,15 @@ internal sealed class CaptureCommand : Command<CaptureCommand.Settings>
                 abort.Cancel();
         };
         Console.CancelKeyPress += onCancel;
+        // SIGTERM (docker stop, systemd, kill) finishes the file the same way.
+        using var onTerminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, signal =>
+        {
+            signal.Cancel = true;
+            if (Interlocked.Increment(ref presses) == 1)
+                stop.Cancel();
+            else
+                abort.Cancel();
+        });
         var stats = new PipelineStats(source.Label, CapturePipeline.StageNames) { TargetBitrate = targetBitrate };
         CaptureResult result;
         string? closeError = null;
