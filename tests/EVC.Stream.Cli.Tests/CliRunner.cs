@@ -30,4 +30,15 @@ internal static class CliRunner
             AnsiConsole.Console = originalAnsi;
         }
     }
+
+    /// <summary>Runs a command that must fail: non-zero exit and exactly one "evcstream: error:" line on stderr.</summary>
+    public static string AssertOneLineError(params string[] args)
+    {
+        (int code, _, string error) = Run(args);
+        Assert.NotEqual(0, code);
+        string[] lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Single(lines);
+        Assert.StartsWith("evcstream: error:", lines[0]);
+        return lines[0];
+    }
 }

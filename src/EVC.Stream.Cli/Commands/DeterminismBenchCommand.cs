@@ -22,12 +22,8 @@ internal sealed class DeterminismBenchCommand : Command<DeterminismBenchCommand.
 {
     private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : KitImageBenchSettings
     {
-        [CommandOption("--images <DIR>")]
-        [Description("PNG folder (default: ../shared/datasets/kodak). The top-left --size crop of each image is used.")]
-        public string? Images { get; init; }
-
         [CommandOption("--count <N>")]
         [Description("Number of images (a multiple of 4). Default 8.")]
         public int Count { get; init; } = 8;
@@ -35,14 +31,6 @@ internal sealed class DeterminismBenchCommand : Command<DeterminismBenchCommand.
         [CommandOption("--size <WxH>")]
         [Description("Crop size (any size; padded to multiples of 64 as the codec does). Default 512x512.")]
         public string Size { get; init; } = "512x512";
-
-        [CommandOption("--weights <FILE>")]
-        [Description("Weights (default: the reference kit's EVC_SS).")]
-        public string? Weights { get; init; }
-
-        [CommandOption("--arch <ARCH>")]
-        [Description("Architecture for official checkpoints. Default EVC_SS.")]
-        public string Arch { get; init; } = "EVC_SS";
 
         [CommandOption("--rate-index <I>")]
         [Description("Rate anchor. Default 1.")]
@@ -55,10 +43,6 @@ internal sealed class DeterminismBenchCommand : Command<DeterminismBenchCommand.
         [CommandOption("--mode <MODE>")]
         [Description("official, deterministic or both (default).")]
         public string Mode { get; init; } = "both";
-
-        [CommandOption("--json")]
-        [Description("Print JSON.")]
-        public bool Json { get; init; }
     }
 
     private sealed record Setting(string Name, int Batch, int Threads);

@@ -21,31 +21,15 @@ internal sealed class ModesBenchCommand : Command<ModesBenchCommand.Settings>
 {
     private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : KitImageBenchSettings
     {
-        [CommandOption("--images <DIR>")]
-        [Description("PNG folder (default: ../shared/datasets/kodak).")]
-        public string? Images { get; init; }
-
         [CommandOption("--count <N>")]
         [Description("Use only the first N images (sorted by name). Default: all.")]
         public int? Count { get; init; }
 
-        [CommandOption("--weights <FILE>")]
-        [Description("Weights (default: the reference kit's EVC_SS).")]
-        public string? Weights { get; init; }
-
-        [CommandOption("--arch <ARCH>")]
-        [Description("Architecture for official checkpoints. Default EVC_SS.")]
-        public string Arch { get; init; } = "EVC_SS";
-
         [CommandOption("--threads <N>")]
         [Description("CPU threads. Default: all cores.")]
         public int? Threads { get; init; }
-
-        [CommandOption("--json")]
-        [Description("Print JSON.")]
-        public bool Json { get; init; }
     }
 
     internal sealed record AnchorResult(int RateIndex, double QScale, double OfficialBpp, double DeterministicBpp, double BitrateIncreasePercent,
