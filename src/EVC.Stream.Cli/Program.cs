@@ -28,7 +28,7 @@ public static class Program
         config.SetExceptionHandler(ErrorReporter.Report);
         config.AddBranch("image", image =>
         {
-            image.SetDescription("Encode and decode single images with an EVC model (official .bin format).");
+            image.SetDescription("Encode and decode single images with an EVC model (official .bin, or deterministic with --deterministic).");
             image.AddCommand<ImageEncodeCommand>("encode").WithDescription("PNG → .bin")
                 .WithExample("image", "encode", "in.png", "-o", "out.bin", "--arch", "EVC_SS", "--weights", "EVC_SS.pth.tar", "--rate-index", "1");
             image.AddCommand<ImageDecodeCommand>("decode").WithDescription(".bin → PNG")
