@@ -258,6 +258,41 @@ public sealed class PipelineTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task A_paced_player_skips_and_counts_frames_it_cannot_show_in_time()
+    {
+        string clip = PipelineFixture.Clip(_directory, 64, 64, 20, fps: 20);
+        string evcs = Path.Combine(_directory, "late.evcs");
+        await PipelineFixture.CaptureAsync(new VideoSourceOptions { Kind = VideoSourceKind.File, Location = clip }, evcs, new CaptureOptions { Rate = new RateController(1.0) });
+        await using var stream = new FileStream(evcs, FileMode.Open, FileAccess.Read);
+        await using EvcsReader reader = await EvcsReader.OpenAsync(stream);
+        var sink = new SlowSink(TimeSpan.FromMilliseconds(150));  // a display that needs 150 ms per frame, at 20 fps (50 ms)
+        PlaybackResult result = await PlaybackPipeline.RunAsync(reader, PipelineFixture.Codec, sink, new PlaybackOptions { Pace = true },
+            new PipelineStats("late", PlaybackPipeline.StageNames), CancellationToken.None);
+        output.WriteLine($"decoded {result.Decoded}, presented {result.Presented}, late {result.Late}");
+        Assert.Null(result.Error);
+        Assert.Equal(20, result.Decoded);
+        Assert.True(result.Late > 5, $"only {result.Late} late");
+        Assert.Equal(result.Decoded, result.Presented + result.Late);
+        Assert.Equal(sink.Shown, result.Presented);
+    }
+
+    private sealed class SlowSink(TimeSpan delay) : IFrameSink
+    {
+        public long Shown { get; private set; }
+
+        public async ValueTask WriteAsync(RawFrame frame, CancellationToken cancellationToken)
+        {
+            frame.Dispose();
+            await Task.Delay(delay, cancellationToken);
+            Shown++;
+        }
+
+        public ValueTask CompleteAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    [Fact]
     public void Pixel_conversion_pads_with_zeros_and_round_trips_every_byte()
     {
         var rgb = new byte[3 * 5 * 3];
