@@ -37,6 +37,23 @@ public sealed class BitEstimator : nn.Module, IFactorizedPriorParameters
         return values.data<float>().ToArray();
     }
 
+    /// <summary>
+    /// The learned CDF at <paramref name="x"/> (B, N, H, W), differentiable in x and in the parameters:
+    /// <c>sigmoid(f4(f3(f2(f1(x)))))</c>, <c>f_k(x) = x·softplus(h) + b (+ tanh(x)·tanh(a) for k &lt; 4)</c>.
+    /// </summary>
+    public Tensor Cdf(Tensor x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        using var scope = NewDisposeScope();
+        for (int k = 1; k <= 4; k++)
+        {
+            x = x * nn.functional.softplus(_byName[$"f{k}.h"]) + _byName[$"f{k}.b"];
+            if (k < 4)
+                x = x + x.tanh() * _byName[$"f{k}.a"].tanh();
+        }
+        return x.sigmoid().MoveToOuterDisposeScope();
+    }
+
     /// <summary>A module that only holds named parameters (official <c>f1</c> … <c>f4</c>).</summary>
     private sealed class ParameterHolder(string name) : nn.Module(name)
     {

@@ -1,0 +1,113 @@
+using System.ComponentModel;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using EVC.Stream.Cli.Benchmarks;
+using EVC.Stream.Model.Models;
+using EVC.Stream.Training;
+using Spectre.Console;
+using Spectre.Console.Cli;
+using static TorchSharp.torch;
+
+namespace EVC.Stream.Cli.Commands;
+
+/// <summary>
+/// <c>evcstream bench train</c>: seconds per variable-rate RD training step (forward, backward, gradient clipping,
+/// Adam) in the setting where PyTorch 1.13 takes about 0.33 s on this machine (EVC_SS, batch 4, 128x128 crops,
+/// 2 threads); reports the median and the ratio to that figure.
+/// </summary>
+internal sealed class TrainBenchCommand : Command<TrainBenchCommand.Settings>
+{
+    /// <summary>PyTorch 1.13's step time in the same setting, as measured on this machine (the training issue).</summary>
+    private const double PyTorchSeconds = 0.33;
+
+    private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true };
+
+    public sealed class Settings : CommandSettings
+    {
+        [CommandOption("--arch <ARCH>")]
+        [Description("Architecture. Default EVC_SS.")]
+        public string Arch { get; init; } = "EVC_SS";
+
+        [CommandOption("--batch <N>")]
+        [Description("Batch size. Default 4.")]
+        public int Batch { get; init; } = 4;
+
+        [CommandOption("--crop <N>")]
+        [Description("Crop side. Default 128.")]
+        public int Crop { get; init; } = 128;
+
+        [CommandOption("--steps <N>")]
+        [Description("Measured steps (after 3 warm-up steps). Default 20.")]
+        public int Steps { get; init; } = 20;
+
+        [CommandOption("--threads <N>")]
+        [Description("CPU threads. Default 2 (the PyTorch figure's setting).")]
+        public int Threads { get; init; } = 2;
+
+        [CommandOption("--data <DIR>")]
+        [Description("Training images (default: ../shared/datasets/train).")]
+        public string? Data { get; init; }
+
+        [CommandOption("--json")]
+        [Description("Print JSON.")]
+        public bool Json { get; init; }
+    }
+
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken) =>
+        ExecuteAsync(settings, cancellationToken).GetAwaiter().GetResult();
+
+    private static async Task<int> ExecuteAsync(Settings settings, CancellationToken cancellationToken)
+    {
+        string data = settings.Data ?? Path.GetFullPath(Path.Combine(ReferenceKit.Find(null) ?? throw new DirectoryNotFoundException("reference kit not found: give --data DIR"), "..", "..", "datasets", "train"));
+        set_num_threads(settings.Threads);
+        manual_seed(1);
+        var model = new EvcModel(EvcArchitecture.Get(settings.Arch));
+        model.train();
+        var optimizer = optim.Adam(model.parameters(), lr: 1e-4);
+        await using var loader = new ImageFolderLoader(data, settings.Crop, settings.Batch, (int)model.QScaleAnchors.shape[0], seed: 1);
+        var times = new List<double>();
+        double lastLoss = double.NaN;
+        for (int step = 0; step < settings.Steps + 3; step++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            TrainingBatch batch = await loader.NextAsync(cancellationToken).ConfigureAwait(false);
+            long start = Stopwatch.GetTimestamp();
+            using (NewDisposeScope())
+            {
+                optimizer.zero_grad();
+                Tensor x = tensor(batch.Pixels, new long[] { batch.Count, 3, batch.CropSize, batch.CropSize });
+                VariableRateRdObjective.Result result = VariableRateRdObjective.Forward(model, x, batch.RateIndexes);
+                result.Loss.backward();
+                nn.utils.clip_grad_norm_(model.parameters(), 1.0);
+                optimizer.step();
+                lastLoss = result.Loss.item<float>();
+            }
+            if (step >= 3)
+                times.Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
+            if (!settings.Json)
+                AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[grey]step {step + 1}/{settings.Steps + 3}{(step < 3 ? " (warm-up)" : "")}: {Stopwatch.GetElapsedTime(start).TotalSeconds:F3} s, loss {lastLoss:F3}[/]"));
+        }
+        double median = BenchmarkMath.Median([.. times]);
+        double ratio = median / PyTorchSeconds;
+        if (settings.Json)
+        {
+            Console.Out.WriteLine(JsonSerializer.Serialize(new
+            {
+                benchmark = "train",
+                arch = settings.Arch,
+                batch = settings.Batch,
+                crop = settings.Crop,
+                threads = settings.Threads,
+                steps = times.Count,
+                median_step_seconds = median,
+                pytorch_step_seconds = PyTorchSeconds,
+                ratio,
+            }, s_json));
+            return 0;
+        }
+        AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+            $"{settings.Arch}, batch {settings.Batch}, {settings.Crop}x{settings.Crop}, {settings.Threads} threads: median {median:F3} s per step over {times.Count} steps; PyTorch 1.13 here: {PyTorchSeconds} s → ratio {ratio:F2} (target ≤ 1.0)"));
+        return 0;
+    }
+}

@@ -1,0 +1,111 @@
+using System.Threading.Channels;
+using EVC.Stream.Media;
+
+namespace EVC.Stream.Training;
+
+/// <summary>A batch of training crops: planar float [0, 1], (batch, 3, size, size) row-major, and the rate index of each sample.</summary>
+public sealed record TrainingBatch(float[] Pixels, int Count, int CropSize, int[] RateIndexes);
+
+/// <summary>
+/// Training data from a folder of PNG photographs: random crops, random horizontal and vertical flips, and a random
+/// rate anchor per sample (variable-rate training), assembled on a background task into a bounded queue so the
+/// training step never waits for decoding. Images are decoded once and kept (the training set is ~70 MB of PNG).
+/// Reproducible: the same seed gives the same batches.
+/// </summary>
+public sealed class ImageFolderLoader : IAsyncDisposable
+{
+    private readonly List<PlanarImage> _images = [];
+    private readonly Channel<TrainingBatch> _batches;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _producer;
+
+    /// <summary>Loads every PNG of <paramref name="folder"/> at least <paramref name="cropSize"/> on each side and starts prefetching.</summary>
+    public ImageFolderLoader(string folder, int cropSize, int batchSize, int anchors, int seed, int prefetch = 4)
+    {
+        if (!Directory.Exists(folder))
+            throw new DirectoryNotFoundException($"training folder not found: {folder}");
+        string[] files = Directory.GetFiles(folder, "*.png");
+        Array.Sort(files, StringComparer.Ordinal);
+        foreach (string file in files)
+        {
+            PlanarImage image = PlanarImage.LoadPng(file);
+            if (image.Width >= cropSize && image.Height >= cropSize)
+                _images.Add(image);
+        }
+        if (_images.Count == 0)
+            throw new ArgumentException($"no PNG of at least {cropSize}x{cropSize} in {folder}");
+        CropSize = cropSize;
+        BatchSize = batchSize;
+        _batches = Channel.CreateBounded<TrainingBatch>(new BoundedChannelOptions(Math.Max(1, prefetch)) { SingleReader = true, SingleWriter = true });
+        _producer = Task.Run(() => ProduceAsync(anchors, seed, _stop.Token));
+    }
+
+    /// <summary>Images available.</summary>
+    public int ImageCount => _images.Count;
+
+    /// <summary>Crop side in pixels.</summary>
+    public int CropSize { get; }
+
+    /// <summary>Samples per batch.</summary>
+    public int BatchSize { get; }
+
+    /// <summary>Batches ready in the queue (a training loop that finds it empty is waiting for data).</summary>
+    public int Ready => _batches.Reader.Count;
+
+    /// <summary>The next batch (waits only if the producer is behind).</summary>
+    public ValueTask<TrainingBatch> NextAsync(CancellationToken cancellationToken = default) => _batches.Reader.ReadAsync(cancellationToken);
+
+    private async Task ProduceAsync(int anchors, int seed, CancellationToken cancellationToken)
+    {
+        var random = new Random(seed);
+        try
+        {
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                int size = CropSize, plane = size * size;
+                var pixels = new float[BatchSize * 3 * plane];
+                var rates = new int[BatchSize];
+                for (int b = 0; b < BatchSize; b++)
+                {
+                    PlanarImage image = _images[random.Next(_images.Count)];
+                    int x0 = random.Next(image.Width - size + 1), y0 = random.Next(image.Height - size + 1);
+                    bool flipX = random.Next(2) == 1, flipY = random.Next(2) == 1;
+                    rates[b] = random.Next(anchors);
+                    int sourcePlane = image.Width * image.Height;
+                    for (int c = 0; c < 3; c++)
+                    {
+                        for (int y = 0; y < size; y++)
+                        {
+                            int sy = flipY ? y0 + size - 1 - y : y0 + y;
+                            int destination = ((b * 3 + c) * size + y) * size;
+                            int source = c * sourcePlane + sy * image.Width + x0;
+                            if (!flipX)
+                                Array.Copy(image.Data, source, pixels, destination, size);
+                            else
+                            {
+                                for (int x = 0; x < size; x++)
+                                    pixels[destination + x] = image.Data[source + size - 1 - x];
+                            }
+                        }
+                    }
+                }
+                await _batches.Writer.WriteAsync(new TrainingBatch(pixels, BatchSize, size, rates), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        finally
+        {
+            _batches.Writer.TryComplete();
+        }
+    }
+
+    /// <summary>Stops the producer.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync().ConfigureAwait(false);
+        await _producer.ConfigureAwait(false);
+        _stop.Dispose();
+    }
+}

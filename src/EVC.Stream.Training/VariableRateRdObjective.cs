@@ -1,0 +1,90 @@
+using EVC.Stream.Model.Codec;
+using EVC.Stream.Model.Models;
+using static TorchSharp.torch;
+
+namespace EVC.Stream.Training;
+
+/// <summary>
+/// The variable-rate rate-distortion objective of EVC training (paper section 3.3): each sample of a batch draws one of
+/// the model's rate anchors i, is coded with that anchor's learnable q_scale (<c>curr_q = max(q_basic, ½)·q_scale[i]</c>)
+/// and weighs its distortion with the anchor's λ_i; the loss is the batch mean of <c>λ_i·255²·MSE_i + bpp_i</c>.
+/// Quantisation proxy: the rate terms see additive uniform noise (a differentiable density of the rounded value),
+/// the decoder side sees straight-through rounding (the values it will see at test time, with identity gradients) —
+/// the usual split for hyperprior models with means. The graph mirrors <see cref="DualSpatialPrior.Compress"/>.
+/// </summary>
+public static class VariableRateRdObjective
+{
+    /// <summary>λ of each rate anchor (the official values).</summary>
+    public static IReadOnlyList<double> Lambdas => ImageCodec.AnchorLambdas;
+
+    /// <summary>The loss to back-propagate and its parts (means over the batch).</summary>
+    public sealed record Result(Tensor Loss, double Bpp, double Mse, double Psnr);
+
+    /// <summary>One forward pass on a batch <paramref name="x"/> (B, 3, H, W), H and W multiples of 64.</summary>
+    public static Result Forward(EvcModel model, Tensor x, int[] rateIndexes)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(x);
+        ArgumentNullException.ThrowIfNull(rateIndexes);
+        long batch = x.shape[0];
+        double pixels = x.shape[2] * x.shape[3];
+        Device device = x.device;
+        using var scope = NewDisposeScope();
+
+        Tensor anchors = tensor(rateIndexes.Select(i => (long)i).ToArray(), device: device);
+        Tensor currQ = model.QBasic.clamp_min(0.5) * model.QScaleAnchors.index_select(0, anchors);  // (B, N, 1, 1)
+        Tensor y = model.Analyse(x) / currQ;
+        Tensor z = model.HyperEncoder.forward(y);
+        Tensor zBits = FactorizedBits(model, z + Noise(z));
+        Tensor[] prior = model.PriorFusion.forward(model.HyperDecoder.forward(RoundStraightThrough(z))).chunk(3, 1);  // q_step, scales, means
+
+        (Tensor mask0, Tensor mask1) = DualSpatialPrior.Masks(y.shape[2], y.shape[3], y.dtype, device);
+        Tensor step = prior[0].clamp_min(0.5);
+        Tensor[] yHalves = (y / step).chunk(2, 1);
+        Tensor[] scaleHalves = prior[1].chunk(2, 1);
+        Tensor[] meanHalves = prior[2].chunk(2, 1);
+        var (hat00, bits00) = Pass(yHalves[0], scaleHalves[0], meanHalves[0], mask0);
+        var (hat11, bits11) = Pass(yHalves[1], scaleHalves[1], meanHalves[1], mask1);
+        Tensor[] parts = model.SpatialPrior.forward(cat(new[] { hat00, hat11, prior[2], prior[1], step }, 1)).chunk(4, 1);
+        var (hat01, bits01) = Pass(yHalves[0], parts[0], parts[1], mask1);
+        var (hat10, bits10) = Pass(yHalves[1], parts[2], parts[3], mask0);
+        Tensor yHat = cat(new[] { hat00 + hat01, hat11 + hat10 }, 1) * step;
+        Tensor xHat = model.Decoder.forward(yHat * currQ);
+
+        Tensor bpp = (zBits + bits00 + bits11 + bits01 + bits10) / pixels;                // (B)
+        Tensor mse = (xHat - x).square().mean(new long[] { 1, 2, 3 });                     // (B)
+        Tensor lambda = tensor(rateIndexes.Select(i => Lambdas[i] * 255 * 255).ToArray(), device: device).to(ScalarType.Float32);
+        Tensor loss = (lambda * mse + bpp).mean();
+        double meanMse = mse.mean().item<float>();
+        return new Result(loss.MoveToOuterDisposeScope(), bpp.mean().item<float>(), meanMse, 10 * Math.Log10(1 / Math.Max(meanMse, 1e-12)));
+    }
+
+    /// <summary>Straight-through rounding: the value of round(x), the gradient of x.</summary>
+    public static Tensor RoundStraightThrough(Tensor x)
+    {
+        ArgumentNullException.ThrowIfNull(x);
+        return x + (x.round() - x).detach();
+    }
+
+    private static Tensor Noise(Tensor like) => rand_like(like) - 0.5;
+
+    /// <summary>One spatial-prior pass: the decoder's ŷ (rounded straight through) and the bits of the noisy residual at the mask.</summary>
+    private static (Tensor Hat, Tensor Bits) Pass(Tensor y, Tensor scales, Tensor means, Tensor mask)
+    {
+        Tensor residual = (y - means) * mask;
+        Tensor hat = (RoundStraightThrough(residual) + means) * mask;
+        Tensor noisy = residual + Noise(residual) * mask;
+        Tensor sigma = scales.clamp_min(0.11);
+        Tensor probability = Phi((noisy + 0.5) / sigma) - Phi((noisy - 0.5) / sigma);
+        Tensor bits = (-(probability + 1e-9).log2() * mask).sum(new long[] { 1, 2, 3 });
+        return (hat, bits);
+    }
+
+    private static Tensor Phi(Tensor x) => 0.5 * (1 + special.erf(x / Math.Sqrt(2)));
+
+    private static Tensor FactorizedBits(EvcModel model, Tensor z)
+    {
+        Tensor probability = model.BitEstimatorZ.Cdf(z + 0.5) - model.BitEstimatorZ.Cdf(z - 0.5);
+        return (-(probability + 1e-9).log2()).sum(new long[] { 1, 2, 3 });
+    }
+}
