@@ -10,7 +10,8 @@ public sealed record TrainingBatch(float[] Pixels, int Count, int CropSize, int[
 /// Training data from a folder of PNG photographs: random crops, random horizontal and vertical flips, and a random
 /// rate anchor per sample (variable-rate training), assembled on a background task into a bounded queue so the
 /// training step never waits for decoding. Images are decoded once and kept (the training set is ~70 MB of PNG).
-/// Reproducible: the same seed gives the same batches.
+/// Reproducible and seekable: batch k is drawn from its own generator seeded by (seed, k), so a resumed run at step k
+/// sees exactly the batches an uninterrupted run would have.
 /// </summary>
 public sealed class ImageFolderLoader : IAsyncDisposable
 {
@@ -20,7 +21,7 @@ public sealed class ImageFolderLoader : IAsyncDisposable
     private readonly Task _producer;
 
     /// <summary>Loads every PNG of <paramref name="folder"/> at least <paramref name="cropSize"/> on each side and starts prefetching.</summary>
-    public ImageFolderLoader(string folder, int cropSize, int batchSize, int anchors, int seed, int prefetch = 4)
+    public ImageFolderLoader(string folder, int cropSize, int batchSize, int anchors, int seed, long firstBatch = 0, int prefetch = 4)
     {
         if (!Directory.Exists(folder))
             throw new DirectoryNotFoundException($"training folder not found: {folder}");
@@ -37,7 +38,7 @@ public sealed class ImageFolderLoader : IAsyncDisposable
         CropSize = cropSize;
         BatchSize = batchSize;
         _batches = Channel.CreateBounded<TrainingBatch>(new BoundedChannelOptions(Math.Max(1, prefetch)) { SingleReader = true, SingleWriter = true });
-        _producer = Task.Run(() => ProduceAsync(anchors, seed, _stop.Token));
+        _producer = Task.Run(() => ProduceAsync(anchors, seed, firstBatch, _stop.Token));
     }
 
     /// <summary>Images available.</summary>
@@ -55,13 +56,13 @@ public sealed class ImageFolderLoader : IAsyncDisposable
     /// <summary>The next batch (waits only if the producer is behind).</summary>
     public ValueTask<TrainingBatch> NextAsync(CancellationToken cancellationToken = default) => _batches.Reader.ReadAsync(cancellationToken);
 
-    private async Task ProduceAsync(int anchors, int seed, CancellationToken cancellationToken)
+    private async Task ProduceAsync(int anchors, int seed, long batchIndex, CancellationToken cancellationToken)
     {
-        var random = new Random(seed);
         try
         {
-            while (!cancellationToken.IsCancellationRequested)
+            for (; !cancellationToken.IsCancellationRequested; batchIndex++)
             {
+                var random = new Random(BatchSeed(seed, batchIndex));
                 int size = CropSize, plane = size * size;
                 var pixels = new float[BatchSize * 3 * plane];
                 var rates = new int[BatchSize];
@@ -100,6 +101,9 @@ public sealed class ImageFolderLoader : IAsyncDisposable
             _batches.Writer.TryComplete();
         }
     }
+
+    /// <summary>A deterministic seed for batch <paramref name="index"/> (not HashCode: that is randomised per process).</summary>
+    public static int BatchSeed(int seed, long index) => unchecked((int)(((ulong)seed * 0x9E3779B97F4A7C15UL + (ulong)index * 0xBF58476D1CE4E5B9UL) >> 33));
 
     /// <summary>Stops the producer.</summary>
     public async ValueTask DisposeAsync()

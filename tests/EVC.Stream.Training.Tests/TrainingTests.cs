@@ -54,6 +54,42 @@ public class TrainingTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Resuming_from_a_checkpoint_reproduces_the_uninterrupted_run()
+    {
+        set_num_threads(1);
+        var options = new TrainingOptions { BatchSize = 2, CropSize = 64, TotalSteps = 100, Seed = 9 };
+        string folder = Directory.CreateTempSubdirectory("evc-train-").FullName;
+        try
+        {
+            manual_seed(7);
+            await using (RdTrainer straight = RdTrainer.Start(new EvcModel(EvcArchitecture.Get("EVC_SS")), options, TrainFolder))
+            {
+                for (int i = 0; i < 4; i++)
+                    await straight.StepAsync();
+                string expected = Model.Checkpoints.WeightsFile.Hash(straight.Model);
+
+                manual_seed(7);
+                await using (RdTrainer first = RdTrainer.Start(new EvcModel(EvcArchitecture.Get("EVC_SS")), options, TrainFolder))
+                {
+                    for (int i = 0; i < 2; i++)
+                        await first.StepAsync();
+                    first.Save(folder);
+                }
+                manual_seed(12345);  // whatever state the new process has
+                await using RdTrainer resumed = RdTrainer.Resume(folder, TrainFolder);
+                Assert.Equal(2, resumed.Step);
+                for (int i = 0; i < 2; i++)
+                    await resumed.StepAsync();
+                Assert.Equal(expected, Model.Checkpoints.WeightsFile.Hash(resumed.Model));
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Straight_through_rounding_rounds_forward_and_passes_gradients_unchanged()
     {
         Tensor x = tensor(new float[] { 0.4f, 1.6f, -2.5f }).requires_grad_(true);
