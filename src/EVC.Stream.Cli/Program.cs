@@ -88,6 +88,10 @@ public static class Program
         config.AddCommand<DecodeCommand>("decode")
             .WithDescription("Convert an .evcs file at full speed to .mp4/.mkv/.y4m, PNG frames (name_%05d.png) or raw rgb24 on stdout (-o -).")
             .WithExample("decode", "out.evcs", "-o", "out.y4m");
+        config.AddCommand<TrainCommand>("train")
+            .WithDescription("Variable-rate RD training of an EVC architecture on an image folder, with exact resume and validation by real coding.")
+            .WithExample("train", "--arch", "EVC_SS", "--steps", "20000", "-o", "runs/ss")
+            .WithExample("train", "-o", "runs/ss", "--resume");
         config.AddCommand<InfoCommand>("info")
             .WithDescription("Header, frame count, duration, bitrate, frame sizes and damage of an .evcs stream (- for stdin).")
             .WithExample("info", "recording.evcs")

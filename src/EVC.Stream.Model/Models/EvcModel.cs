@@ -13,7 +13,7 @@ public sealed class EvcModel : nn.Module
 {
     private readonly nn.Module<Tensor, Tensor>? _enc;
     private readonly nn.Module<Tensor, Tensor>[] _encs = [];
-    private readonly Lazy<CdfTable> _zTable;
+    private Lazy<CdfTable> _zTable;
 
     /// <summary>Builds an untrained model of <paramref name="architecture"/> on the CPU.</summary>
     public EvcModel(EvcArchitecture architecture) : base(architecture?.Name ?? throw new ArgumentNullException(nameof(architecture)))
@@ -92,6 +92,9 @@ public sealed class EvcModel : nn.Module
 
     /// <summary>The z CDF table of this model's weights (built on first use, after the checkpoint is loaded).</summary>
     public CdfTable ZTable => _zTable.Value;
+
+    /// <summary>Forgets the z table so the next use rebuilds it from the current weights (after training steps).</summary>
+    public void RefreshTables() => _zTable = new Lazy<CdfTable>(() => FactorizedPrior.BuildTable(BitEstimatorZ));
 
     /// <summary>The q_scale of rate index <paramref name="rateIndex"/> as the float32 value the checkpoint holds.</summary>
     public float Anchor(int rateIndex)

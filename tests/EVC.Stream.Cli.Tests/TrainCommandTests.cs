@@ -1,0 +1,32 @@
+namespace EVC.Stream.Cli.Tests;
+
+/// <summary><c>train</c>: a tiny run writes a resumable checkpoint and validates by real coding.</summary>
+[Collection("Console")]
+public sealed class TrainCommandTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("evc-train-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public void A_tiny_run_checkpoints_validates_and_resumes()
+    {
+        string val = Path.Combine(_directory, "val");
+        Directory.CreateDirectory(val);
+        File.Copy(Path.Combine(EVC.Stream.Tests.Shared.TestPaths.Kit, "inputs", "kodim08_crop97x61.png"), Path.Combine(val, "a.png"));
+        string output = Path.Combine(_directory, "run");
+        (int code, string stdout, string error) = CliRunner.Run("train", "--steps", "3", "--batch", "1", "--crop", "64", "--save-every", "2",
+            "--val", val, "--val-every", "0", "--threads", "1", "-o", output);
+        Assert.True(code == 0, error + stdout);
+        foreach (string file in new[] { "model.safetensors", "adam.bin", "state.json", "log.jsonl" })
+            Assert.True(File.Exists(Path.Combine(output, file)), $"{file} missing");
+        Assert.Contains("\"Step\": 3", File.ReadAllText(Path.Combine(output, "state.json")));
+        Assert.Contains("\"validation\"", File.ReadAllText(Path.Combine(output, "log.jsonl")));
+
+        // The same folder again without --resume is refused; with --resume the run is picked up where it stopped.
+        Assert.Contains("--resume", CliRunner.AssertOneLineError("train", "--steps", "3", "-o", output));
+        (code, stdout, error) = CliRunner.Run("train", "-o", output, "--resume", "--val", val, "--threads", "1");
+        Assert.True(code == 0, error);
+        Assert.Contains("step 3 of 3", stdout);
+    }
+}
