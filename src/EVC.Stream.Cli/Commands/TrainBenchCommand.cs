@@ -62,31 +62,23 @@ internal sealed class TrainBenchCommand : Command<TrainBenchCommand.Settings>
         string data = settings.Data ?? Path.GetFullPath(Path.Combine(ReferenceKit.Find(null) ?? throw new DirectoryNotFoundException("reference kit not found: give --data DIR"), "..", "..", "datasets", "train"));
         set_num_threads(settings.Threads);
         manual_seed(1);
-        var model = new EvcModel(EvcArchitecture.Get(settings.Arch));
-        model.train();
-        var optimizer = optim.Adam(model.parameters(), lr: 1e-4);
-        await using var loader = new ImageFolderLoader(data, settings.Crop, settings.Batch, (int)model.QScaleAnchors.shape[0], seed: 1);
+        var options = new TrainingOptions { BatchSize = settings.Batch, CropSize = settings.Crop, TotalSteps = settings.Steps + 3 };
+        await using RdTrainer trainer = RdTrainer.Start(new EvcModel(EvcArchitecture.Get(settings.Arch)), options, data);
         var times = new List<double>();
-        double lastLoss = double.NaN;
         for (int step = 0; step < settings.Steps + 3; step++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            TrainingBatch batch = await loader.NextAsync(cancellationToken).ConfigureAwait(false);
+            while (trainer.BatchesReady == 0)
+                await Task.Delay(5, cancellationToken).ConfigureAwait(false);  // time the step, not the data
             long start = Stopwatch.GetTimestamp();
-            using (NewDisposeScope())
-            {
-                optimizer.zero_grad();
-                Tensor x = tensor(batch.Pixels, new long[] { batch.Count, 3, batch.CropSize, batch.CropSize });
-                VariableRateRdObjective.Result result = VariableRateRdObjective.Forward(model, x, batch.RateIndexes);
-                result.Loss.backward();
-                nn.utils.clip_grad_norm_(model.parameters(), 1.0);
-                optimizer.step();
-                lastLoss = result.Loss.item<float>();
-            }
+            VariableRateRdObjective.Result result = await trainer.StepAsync(cancellationToken).ConfigureAwait(false);
+            double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+            double loss = result.Loss.item<float>();
+            result.Loss.Dispose();
             if (step >= 3)
-                times.Add(Stopwatch.GetElapsedTime(start).TotalSeconds);
+                times.Add(seconds);
             if (!settings.Json)
-                AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[grey]step {step + 1}/{settings.Steps + 3}{(step < 3 ? " (warm-up)" : "")}: {Stopwatch.GetElapsedTime(start).TotalSeconds:F3} s, loss {lastLoss:F3}[/]"));
+                AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[grey]step {step + 1}/{settings.Steps + 3}{(step < 3 ? " (warm-up)" : "")}: {seconds:F3} s, loss {loss:F3}[/]"));
         }
         double median = BenchmarkMath.Median([.. times]);
         double ratio = median / PyTorchSeconds;
