@@ -29,6 +29,33 @@ public class ArchitectureTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Float16_weights_are_half_the_size_and_load_within_float16_rounding()
+    {
+        string folder = Directory.CreateTempSubdirectory("evc-fp16-").FullName;
+        try
+        {
+            string single = Path.Combine(folder, "f32.safetensors"), half = Path.Combine(folder, "f16.safetensors");
+            WeightsFile.Save(ModelFixture.EvcSs, single);
+            WeightsFile.Save(ModelFixture.EvcSs, half, halfPrecision: true);
+            double ratio = new FileInfo(half).Length / (double)new FileInfo(single).Length;
+            Assert.InRange(ratio, 0.49, 0.52);
+            Assert.True(new FileInfo(half).Length < 30L << 20, "a shipped EVC_SS must stay under 30 MB");
+            Models.EvcModel loaded = WeightsFile.Load(half, null);  // its SHA-256 check covers the float16 values
+            var original = ModelFixture.EvcSs.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+            foreach (var (name, parameter) in loaded.named_parameters())
+            {
+                using Tensor difference = (parameter - original[name]).abs();
+                using Tensor bound = original[name].abs() * (1.0 / 1024) + 1e-7;  // float16 keeps 11 significant bits
+                Assert.True(difference.le(bound).all().item<bool>(), $"{name} moved beyond float16 rounding");
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
     public void A_model_built_inside_a_dispose_scope_outlives_the_scope()
     {
         Models.EvcModel model;

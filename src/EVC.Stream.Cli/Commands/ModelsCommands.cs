@@ -19,6 +19,10 @@ internal sealed class ModelsImportCommand : Command<ModelsImportCommand.Settings
         [Description("Architecture of the checkpoint.")]
         public string? Arch { get; init; }
 
+        [CommandOption("--fp16")]
+        [Description("Store float16 weights (half the size; how shipped models are stored).")]
+        public bool Fp16 { get; init; }
+
         [CommandOption("-o|--output <FILE>")]
         [Description("Output .safetensors.")]
         public string? Output { get; init; }
@@ -32,7 +36,7 @@ internal sealed class ModelsImportCommand : Command<ModelsImportCommand.Settings
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         EvcModel model = WeightsFile.Load(settings.Checkpoint, settings.Arch);
-        WeightsFile.Save(model, settings.Output!);
+        WeightsFile.Save(model, settings.Output!, settings.Fp16);
         AnsiConsole.MarkupLine($"{Markup.Escape(settings.Output!)}: {model.Architecture.Name}, {WeightsFile.ParameterCount(model):N0} parameters, sha256 {WeightsFile.Hash(model)}");
         return 0;
     }

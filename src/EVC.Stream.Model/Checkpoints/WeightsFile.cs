@@ -43,9 +43,12 @@ public static class WeightsFile
         {
             foreach ((string name, SafetensorsEntry entry) in file.Entries)
             {
-                if (entry.DType != SafetensorsDType.F32)
-                    throw new CheckpointMismatchException($"{name} is {entry.DType}; EVC.Stream weights are F32");
-                tensors[name] = tensor(file.GetFloat32(name), entry.Shape);
+                tensors[name] = entry.DType switch
+                {
+                    SafetensorsDType.F32 => tensor(file.GetFloat32(name), entry.Shape),
+                    SafetensorsDType.F16 => tensor(HalfToSingle(file.GetBytes(name)), entry.Shape),
+                    _ => throw new CheckpointMismatchException($"{name} is {entry.DType}; EVC.Stream weights are F32 or F16"),
+                };
             }
             CheckpointLoader.Load(model, tensors, Path.GetFileName(path));
         }
@@ -60,21 +63,57 @@ public static class WeightsFile
         return model;
     }
 
-    /// <summary>Saves a model's weights in our safetensors format.</summary>
-    public static void Save(EvcModel model, string path)
+    /// <summary>Saves a model's weights in our safetensors format (float32).</summary>
+    public static void Save(EvcModel model, string path) => Save(model, path, halfPrecision: false);
+
+    /// <summary>
+    /// Saves a model's weights in our safetensors format; <paramref name="halfPrecision"/> stores float16 (half the
+    /// size, for shipped models). The weights hash is then that of the float16 values as they load back.
+    /// </summary>
+    public static void Save(EvcModel model, string path, bool halfPrecision)
     {
         ArgumentNullException.ThrowIfNull(model);
-        var writer = new SafetensorsWriter()
-            .AddMetadata("format", Format)
-            .AddMetadata("arch", model.Architecture.Name)
-            .AddMetadata("weights_sha256", Hash(model))
-            .AddMetadata("parameters", ParameterCount(model).ToString(CultureInfo.InvariantCulture));
+        var entries = new List<(string Name, long[] Shape, float[] Values)>();
+        using var sha = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         foreach ((string name, TorchSharp.Modules.Parameter parameter) in model.named_parameters().OrderBy(p => p.name, StringComparer.Ordinal))
         {
             using Tensor values = parameter.detach().cpu().contiguous();
-            writer.Add<float>(name, SafetensorsDType.F32, values.shape, values.data<float>().ToArray());
+            float[] data = values.data<float>().ToArray();
+            if (halfPrecision)
+            {
+                for (int i = 0; i < data.Length; i++)
+                    data[i] = (float)(Half)data[i];
+            }
+            sha.AppendData(System.Runtime.InteropServices.MemoryMarshal.AsBytes(data.AsSpan()));
+            entries.Add((name, values.shape, data));
+        }
+        var writer = new SafetensorsWriter()
+            .AddMetadata("format", Format)
+            .AddMetadata("arch", model.Architecture.Name)
+            .AddMetadata("weights_sha256", Convert.ToHexStringLower(sha.GetHashAndReset()))
+            .AddMetadata("parameters", ParameterCount(model).ToString(CultureInfo.InvariantCulture));
+        foreach ((string name, long[] shape, float[] data) in entries)
+        {
+            if (halfPrecision)
+            {
+                var half = new Half[data.Length];
+                for (int i = 0; i < data.Length; i++)
+                    half[i] = (Half)data[i];
+                writer.Add<Half>(name, SafetensorsDType.F16, shape, half);
+            }
+            else
+                writer.Add<float>(name, SafetensorsDType.F32, shape, data);
         }
         writer.Save(path);
+    }
+
+    private static float[] HalfToSingle(ReadOnlySpan<byte> bytes)
+    {
+        ReadOnlySpan<Half> half = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, Half>(bytes);
+        var values = new float[half.Length];
+        for (int i = 0; i < half.Length; i++)
+            values[i] = (float)half[i];
+        return values;
     }
 
     /// <summary>SHA-256 of every parameter's float32 bytes in sorted name order, lower-case hex.</summary>
