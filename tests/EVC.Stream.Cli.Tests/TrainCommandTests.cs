@@ -30,3 +30,21 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Contains("step 3 of 3", stdout);
     }
 }
+
+public sealed class ModelDefaultsTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("evc-defaults-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public void The_shipped_default_model_is_found_above_the_start_folder_and_absent_means_the_placeholder()
+    {
+        string deep = Directory.CreateDirectory(Path.Combine(_directory, "a", "b", "c")).FullName;
+        Assert.Null(Commands.ModelDefaults.FindShipped(deep));
+        Directory.CreateDirectory(Path.Combine(_directory, "models"));
+        string model = Path.Combine(_directory, "models", "default.safetensors");
+        File.WriteAllBytes(model, [0]);
+        Assert.Equal(model, Commands.ModelDefaults.FindShipped(deep));
+    }
+}

@@ -9,6 +9,22 @@ namespace EVC.Stream.Cli.Commands;
 /// <summary>The model the pipeline commands use when no --weights is given, and device selection.</summary>
 internal static class ModelDefaults
 {
+    /// <summary>The shipped default model: <c>models/default.safetensors</c> in any folder above the given ones, or null.</summary>
+    public static string? FindShipped(params string[] startFolders)
+    {
+        ArgumentNullException.ThrowIfNull(startFolders);
+        foreach (string start in startFolders)
+        {
+            for (DirectoryInfo? folder = new(start); folder is not null; folder = folder.Parent)
+            {
+                string candidate = Path.Combine(folder.FullName, "models", "default.safetensors");
+                if (File.Exists(candidate))
+                    return candidate;
+            }
+        }
+        return null;
+    }
+
     /// <summary>cpu, cuda or auto.</summary>
     public static Device ChooseDevice(string type) => type switch
     {
@@ -25,7 +41,11 @@ internal static class ModelDefaults
     public static (EvcModel Model, string Label) Load(string? weights, string? arch, Device device)
     {
         string label = "";
-        if (weights is null)
+        if (weights is null && FindShipped(AppContext.BaseDirectory, Environment.CurrentDirectory) is string shipped)
+        {
+            weights = shipped;  // the trained default model shipped in the repository (models/default.safetensors)
+        }
+        else if (weights is null)
         {
             string kit = ReferenceKit.Find(null) ?? throw new ArgumentException("no --weights given and no default model found: pass --weights FILE (official .pth.tar or .safetensors)");
             weights = Path.Combine(kit, "checkpoints", "EVC_SS.pth.tar");
