@@ -106,6 +106,11 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             stop.Cancel();
         };
         Console.CancelKeyPress += onCancel;
+        using var onTerminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, signal =>
+        {
+            signal.Cancel = true;  // SIGTERM too: checkpoint, then stop
+            stop.Cancel();
+        });
         RdTrainer trainer;
         if (settings.Resume)
             trainer = RdTrainer.Resume(output, data);
