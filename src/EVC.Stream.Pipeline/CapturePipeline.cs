@@ -104,7 +104,7 @@ public static class CapturePipeline
         if (options.NetworkStub is null)
         using (NewDisposeScope())
         {
-            Tensor warm = zeros(options.BatchSize, 3, Padded(format.Height), Padded(format.Width)).to(codec.Device);
+            Tensor warm = zeros(options.BatchSize, 3, ImageCodec.PaddedSize(format.Height), ImageCodec.PaddedSize(format.Width)).to(codec.Device);
             foreach (ImageCodec.FrameSymbols symbols in codec.AnalyseBatch(warm, options.Rate.Current, options.EncoderLevel))
                 codec.EncodePayload(symbols);
         }
@@ -222,7 +222,7 @@ public static class CapturePipeline
         CaptureOptions options, PipelineStats stats, CancellationToken cancellationToken)
     {
         StageStats convertStage = stats.Stage("convert"), modelStage = stats.Stage("model");
-        int paddedWidth = Padded(format.Width), paddedHeight = Padded(format.Height);
+        int paddedWidth = ImageCodec.PaddedSize(format.Width), paddedHeight = ImageCodec.PaddedSize(format.Height);
         int planeFloats = 3 * paddedWidth * paddedHeight;
         var inputs = new Dictionary<int, Tensor>();  // one reusable CPU tensor per batch size, converted into in place: no copy, no allocation
         var batch = new List<RawFrame>(options.BatchSize);
@@ -328,6 +328,4 @@ public static class CapturePipeline
     /// <summary>A CPU tensor's own memory (TorchSharp's <c>bytes</c> spans the native buffer of a contiguous CPU tensor).</summary>
     private static Span<float> TensorMemory(Tensor tensor, int count) => System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(tensor.bytes).Slice(0, count);
 
-    /// <summary>The coded size of a side: the next multiple of 64.</summary>
-    public static int Padded(int side) => (side + ImageCodec.PaddingMultiple - 1) / ImageCodec.PaddingMultiple * ImageCodec.PaddingMultiple;
 }

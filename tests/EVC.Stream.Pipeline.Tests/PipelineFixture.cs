@@ -47,8 +47,8 @@ internal static class PipelineFixture
         StreamMode = EvcsStreamMode.Deterministic,
         Width = format.Width,
         Height = format.Height,
-        PadRight = CapturePipeline.Padded(format.Width) - format.Width,
-        PadBottom = CapturePipeline.Padded(format.Height) - format.Height,
+        PadRight = ImageCodec.PaddedSize(format.Width) - format.Width,
+        PadBottom = ImageCodec.PaddedSize(format.Height) - format.Height,
         FrameRate = new EvcsRational((uint)Math.Round(format.FrameRate), 1),
     };
 

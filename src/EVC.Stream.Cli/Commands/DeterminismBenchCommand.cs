@@ -68,7 +68,7 @@ internal sealed class DeterminismBenchCommand : Command<DeterminismBenchCommand.
         string images = settings.Images ?? Path.GetFullPath(Path.Combine(kit, "..", "..", "datasets", "kodak"));
         string weights = settings.Weights ?? Path.Combine(kit, "checkpoints", "EVC_SS.pth.tar");
 
-        int paddedWidth = PaddedSide(width), paddedHeight = PaddedSide(height);
+        int paddedWidth = ImageCodec.PaddedSize(width), paddedHeight = ImageCodec.PaddedSize(height);
         var crops = new List<float[]>();
         foreach (string file in Directory.GetFiles(images, "*.png").Order(StringComparer.Ordinal))
         {
@@ -134,7 +134,7 @@ internal sealed class DeterminismBenchCommand : Command<DeterminismBenchCommand.
                 var batch = new float[setting.Batch * crops[0].Length];
                 for (int b = 0; b < setting.Batch; b++)
                     crops[start + b].CopyTo(batch, b * crops[0].Length);
-                items.AddRange(codec.CompressBatch(tensor(batch, new long[] { setting.Batch, 3, crops[0].Length / 3 / PaddedSide(width), PaddedSide(width) }), height, width, q));
+                items.AddRange(codec.CompressBatch(tensor(batch, new long[] { setting.Batch, 3, ImageCodec.PaddedSize(height), ImageCodec.PaddedSize(width) }), height, width, q));
             }
             encoded[setting.Name] = [.. items];
         }
@@ -178,8 +178,6 @@ internal sealed class DeterminismBenchCommand : Command<DeterminismBenchCommand.
 
         return results;
     }
-
-    private static int PaddedSide(int side) => (side + ImageCodec.PaddingMultiple - 1) / ImageCodec.PaddingMultiple * ImageCodec.PaddingMultiple;
 
     private static int Differences(byte[] a, byte[] b)
     {

@@ -25,11 +25,11 @@ internal static class ModelDefaults
         return null;
     }
 
-    /// <summary>cpu, cuda or auto.</summary>
-    public static Device ChooseDevice(string type) => type switch
+    /// <summary>cpu, cuda or auto; <paramref name="option"/> names the option in the error.</summary>
+    public static Device ChooseDevice(string type, string option = "--device-type") => type switch
     {
         "cpu" => CPU,
-        "cuda" => cuda.is_available() ? CUDA : throw new ArgumentException("--device-type cuda: no CUDA device is available (build with -p:TorchBackend=cuda on a machine with a GPU)"),
+        "cuda" => cuda.is_available() ? CUDA : throw new ArgumentException($"{option} cuda: no CUDA device is available (build with -p:TorchBackend=cuda on a machine with a GPU)"),
         _ => cuda.is_available() ? CUDA : CPU,
     };
 

@@ -42,12 +42,7 @@ internal class ModelSettings : CommandSettings
     public (EvcModel Model, Device Device) LoadModel(StreamMode mode = StreamMode.Official)
     {
         set_num_threads(Threads ?? DefaultThreads(mode));
-        Device device = Device switch
-        {
-            "cpu" => CPU,
-            "cuda" => cuda.is_available() ? CUDA : throw new ArgumentException("--device cuda: no CUDA device is available (build with -p:TorchBackend=cuda on a machine with a GPU)"),
-            _ => cuda.is_available() ? CUDA : CPU,
-        };
+        Device device = ModelDefaults.ChooseDevice(Device, "--device");
         EvcModel model = WeightsFile.Load(Weights!, Arch);
         model.to(device);
         model.DetachFromDisposeScopes();

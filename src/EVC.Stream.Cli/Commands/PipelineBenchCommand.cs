@@ -72,7 +72,7 @@ internal sealed class PipelineBenchCommand : Command<PipelineBenchCommand.Settin
         var rss = new List<double>();
         try
         {
-            int paddedWidth = CapturePipeline.Padded(width), paddedHeight = CapturePipeline.Padded(height);
+            int paddedWidth = ImageCodec.PaddedSize(width), paddedHeight = ImageCodec.PaddedSize(height);
             FrameLatent latent = FrameLatent.FromKitCase(kit, "ss_kodim01_r1", paddedWidth, paddedHeight);
             var symbols = new ImageCodec.FrameSymbols(114, [1, EvcArchitecture.LatentChannels, paddedHeight / 64, paddedWidth / 64],
                 latent.Z, latent.Pass0, latent.Pass0Indexes, latent.Pass1, latent.Pass1Indexes);
@@ -169,8 +169,8 @@ internal sealed class PipelineBenchCommand : Command<PipelineBenchCommand.Settin
             Architecture = "EVC_SS",
             Width = width,
             Height = height,
-            PadRight = CapturePipeline.Padded(width) - width,
-            PadBottom = CapturePipeline.Padded(height) - height,
+            PadRight = ImageCodec.PaddedSize(width) - width,
+            PadBottom = ImageCodec.PaddedSize(height) - height,
         }, new EvcsWriterOptions { LeaveOpen = true }, cancellationToken).ConfigureAwait(false);
         Volatile.Write(ref s_written, 0);
         using var progress = new Timer(_ => Volatile.Write(ref s_written, stats.Written), null, 0, 20);

@@ -87,7 +87,7 @@ internal sealed class SpeedBenchCommand : Command<SpeedBenchCommand.Settings>
                 list.Add(elapsed.TotalMilliseconds);
         };
 
-        int paddedWidth = (width + 63) / 64 * 64, paddedHeight = (height + 63) / 64 * 64;
+        int paddedWidth = ImageCodec.PaddedSize(width), paddedHeight = ImageCodec.PaddedSize(height);
         var pixels = new float[3 * paddedWidth * paddedHeight];
         for (int c = 0; c < 3; c++)
             for (int y = 0; y < height; y++)

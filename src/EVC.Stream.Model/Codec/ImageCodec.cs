@@ -62,13 +62,16 @@ public sealed class ImageCodec
         Tensor SpatialPriorOutput, Tensor Pass0Scales, Tensor Pass1Scales, Tensor Pass0Means, Tensor Pass1Means,
         int[] ZSymbols, byte[] Pass0Indexes, byte[] Pass1Indexes, int[] Pass0Symbols, int[] Pass1Symbols, Tensor YHat);
 
+    /// <summary>The coded size of a picture side: the next multiple of 64.</summary>
+    public static int PaddedSize(int side) => (side + PaddingMultiple - 1) / PaddingMultiple * PaddingMultiple;
+
     /// <summary>Pads an image (1, 3, H, W) with zeros on the right and bottom to multiples of 64.</summary>
     public static Tensor Pad(Tensor x)
     {
         ArgumentNullException.ThrowIfNull(x);
         long h = x.shape[2], w = x.shape[3];
-        long padBottom = (h + PaddingMultiple - 1) / PaddingMultiple * PaddingMultiple - h;
-        long padRight = (w + PaddingMultiple - 1) / PaddingMultiple * PaddingMultiple - w;
+        long padBottom = PaddedSize((int)h) - h;
+        long padRight = PaddedSize((int)w) - w;
         return nn.functional.pad(x, new long[] { 0, padRight, 0, padBottom }, TorchSharp.PaddingModes.Constant, 0);
     }
 
@@ -221,8 +224,8 @@ public sealed class ImageCodec
         if (qIndex <= 0)
             throw new ArgumentOutOfRangeException(nameof(qIndex), "q_index must be positive");
         int pass = 0;
-        long paddedHeight = (height + PaddingMultiple - 1L) / PaddingMultiple * PaddingMultiple;
-        long paddedWidth = (width + PaddingMultiple - 1L) / PaddingMultiple * PaddingMultiple;
+        long paddedHeight = PaddedSize(height);
+        long paddedWidth = PaddedSize(width);
         using var noGrad = no_grad();
         Device device = _model.QBasic.device;
         Tensor currQ = QScale.CurrentQ(_model.QBasic, qIndex / 100.0);
