@@ -17,7 +17,9 @@ internal static class PipelineFixture
         return WeightsFile.Load(Path.Combine(TestPaths.Kit, "checkpoints", "EVC_SS.pth.tar"), "EVC_SS");
     });
 
-    public static ImageCodec Codec => new(s_model.Value, StreamMode.Deterministic);
+    private static readonly Lazy<ImageCodec> s_codec = new(() => new ImageCodec(s_model.Value, StreamMode.Deterministic));
+
+    public static ImageCodec Codec => s_codec.Value;
 
     /// <summary>An FFmpeg testsrc2 clip written as .y4m (yuv420p), as a camera or a file would deliver it.</summary>
     public static string Clip(string directory, int width, int height, int frames, double fps = 10)

@@ -236,13 +236,9 @@ internal sealed class RdBenchCommand : Command<RdBenchCommand.Settings>
         return extracted;
     }
 
-    private static readonly Dictionary<(EvcModel, StreamMode), ImageCodec> s_codecs = [];
-
     private static RdRecord CodeEvc(EvcModel model, string image, (byte[] Rgb, int Width, int Height, PlanarImage Planar) original, string codec, string setting, double q)
     {
-        StreamMode mode = codec == EvcOfficial ? StreamMode.Official : StreamMode.Deterministic;
-        if (!s_codecs.TryGetValue((model, mode), out ImageCodec? codecInstance))
-            s_codecs[(model, mode)] = codecInstance = new ImageCodec(model, mode);  // deterministic networks are quantised once
+        var codecInstance = new ImageCodec(model, codec == EvcOfficial ? StreamMode.Official : StreamMode.Deterministic);  // cheap: the model holds the quantised networks
         using var scope = NewDisposeScope();
         Tensor x = ImageCodec.Pad(tensor(original.Planar.Data, new long[] { 1, 3, original.Height, original.Width }));
         long start = Stopwatch.GetTimestamp();

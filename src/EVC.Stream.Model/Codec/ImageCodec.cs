@@ -18,14 +18,12 @@ public sealed class ImageCodec
     public const int PaddingMultiple = 64;
 
     private readonly EvcModel _model;
-    private readonly Lazy<DeterministicEntropyParameters> _deterministic;
 
     /// <summary>Wraps a loaded model; <paramref name="mode"/> is the mode streams are encoded in.</summary>
     public ImageCodec(EvcModel model, StreamMode mode = StreamMode.Official)
     {
         _model = model ?? throw new ArgumentNullException(nameof(model));
         Mode = mode;
-        _deterministic = new Lazy<DeterministicEntropyParameters>(() => new DeterministicEntropyParameters(_model));
     }
 
     /// <summary>The mode this codec encodes in (decoding follows each stream's own mode).</summary>
@@ -55,7 +53,7 @@ public sealed class ImageCodec
     public EvcModel Model => _model;
 
     /// <summary>The fixed-point entropy-parameter networks of deterministic mode (quantised on first use).</summary>
-    public DeterministicEntropyParameters DeterministicParameters => _deterministic.Value;
+    public DeterministicEntropyParameters DeterministicParameters => _model.DeterministicParameters;
 
     /// <summary>Intermediate tensors of one compression (for conformance checks); disposed by the caller's scope.</summary>
     public sealed record Trace(Tensor CurrQ, Tensor Y, Tensor Z, Tensor ZHat, Tensor PriorQStep, Tensor PriorScales, Tensor PriorMeans,
@@ -116,8 +114,8 @@ public sealed class ImageCodec
         Tensor zHat = z.round();
         if (Mode == StreamMode.Deterministic)
         {
-            var integers = _deterministic.Value.Prior(zHat);
-            DualSpatialPrior.Encoded exact = _deterministic.Value.Compress(y, integers);
+            var integers = DeterministicParameters.Prior(zHat);
+            DualSpatialPrior.Encoded exact = DeterministicParameters.Compress(y, integers);
             Tensor[] real = [Real32(integers.QStep), Real32(integers.Scales), Real32(integers.Means)];
             Mark(ref start, "hyperprior and priors");
             return new Analysis(qIndex, currQ, y, z, zHat, real, exact);
@@ -248,7 +246,7 @@ public sealed class ImageCodec
         Tensor yHat;
         if (mode == StreamMode.Deterministic)
         {
-            yHat = _deterministic.Value.Decompress(_deterministic.Value.Prior(zHat), DecodePass);
+            yHat = DeterministicParameters.Decompress(DeterministicParameters.Prior(zHat), DecodePass);
         }
         else
         {
@@ -274,8 +272,7 @@ public sealed class ImageCodec
         ArgumentNullException.ThrowIfNull(xPadded);
         using var scope = NewDisposeScope();
         Compress(xPadded, (int)xPadded.shape[2], (int)xPadded.shape[3], qScale, encoderLevel, out Trace trace, entropyCode: false);
-        double bits = GaussianBits(trace, 0) + GaussianBits(trace, 1) + FactorizedBits(trace.ZHat);
-        return bits / (xPadded.shape[2] * xPadded.shape[3]);
+        return EstimatedBits(trace) / (xPadded.shape[2] * xPadded.shape[3]);
     }
 
     /// <summary>λ of each rate anchor in the RD cost <c>λ·255²·MSE + bpp</c> (official <c>lmbdas</c>).</summary>
@@ -304,7 +301,7 @@ public sealed class ImageCodec
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
             Compress(xPadded, (int)xPadded.shape[2], (int)xPadded.shape[3], qScale, level, out Trace trace, entropyCode: false);
-            double bpp = (GaussianBits(trace, 0) + GaussianBits(trace, 1) + FactorizedBits(trace.ZHat)) / (xPadded.shape[2] * xPadded.shape[3]);
+            double bpp = EstimatedBits(trace) / (xPadded.shape[2] * xPadded.shape[3]);
             Tensor xHat = _model.Decoder.forward(trace.YHat);
             double mse = (xHat - xPadded).square().mean().to(ScalarType.Float64).item<double>();
             double cost = AnchorLambdas[anchor] * 255 * 255 * mse + bpp;
@@ -316,6 +313,8 @@ public sealed class ImageCodec
         }
         return best;
     }
+
+    private double EstimatedBits(Trace trace) => GaussianBits(trace, 0) + GaussianBits(trace, 1) + FactorizedBits(trace.ZHat);
 
     private static double GaussianBits(Trace trace, int pass)
     {
@@ -332,30 +331,12 @@ public sealed class ImageCodec
     private double FactorizedBits(Tensor zHat)
     {
         using var scope = NewDisposeScope();
-        Tensor z = zHat.cpu();
-        return ProbabilityBits(FactorizedCdf(z + 0.5) - FactorizedCdf(z - 0.5));
-    }
-
-    /// <summary>The bit estimator's CDF: <c>sigmoid(f4(f3(f2(f1(x)))))</c>, <c>f_k(x) = x·softplus(h) + b (+ tanh(x)·tanh(a))</c>.</summary>
-    private Tensor FactorizedCdf(Tensor x)
-    {
-        for (int k = 1; k <= 4; k++)
-        {
-            Tensor h = ChannelTensor(_model.BitEstimatorZ.GetParameter($"f{k}.h"));
-            Tensor b = ChannelTensor(_model.BitEstimatorZ.GetParameter($"f{k}.b"));
-            x = x * nn.functional.softplus(h) + b;
-            if (k < 4)
-            {
-                Tensor a = ChannelTensor(_model.BitEstimatorZ.GetParameter($"f{k}.a"));
-                x = x + x.tanh() * a.tanh();
-            }
-        }
-        return x.sigmoid();
+        using var noGrad = no_grad();
+        BitEstimator estimator = _model.BitEstimatorZ;
+        return ProbabilityBits((estimator.Cdf(zHat + 0.5) - estimator.Cdf(zHat - 0.5)).cpu());
     }
 
     private static Tensor Real32(Tensor integers) => FixedPoint.ToReal(integers).to(ScalarType.Float32);
-
-    private static Tensor ChannelTensor(float[] values) => tensor(values, new long[] { 1, values.Length, 1, 1 });
 
     private static double ProbabilityBits(Tensor probabilities)
     {

@@ -1,4 +1,5 @@
 using EVC.Stream.Entropy;
+using EVC.Stream.Model.Deterministic;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -14,6 +15,7 @@ public sealed class EvcModel : nn.Module
     private readonly nn.Module<Tensor, Tensor>? _enc;
     private readonly nn.Module<Tensor, Tensor>[] _encs = [];
     private Lazy<CdfTable> _zTable;
+    private Lazy<DeterministicEntropyParameters> _deterministic;
 
     /// <summary>Builds an untrained model of <paramref name="architecture"/> on the CPU.</summary>
     public EvcModel(EvcArchitecture architecture) : base(architecture?.Name ?? throw new ArgumentNullException(nameof(architecture)))
@@ -49,6 +51,7 @@ public sealed class EvcModel : nn.Module
         QScaleAnchors = new Parameter(ones(EvcArchitecture.AnchorCount, 1, 1, 1));
         register_parameter("q_scale", QScaleAnchors);
         _zTable = new Lazy<CdfTable>(() => FactorizedPrior.BuildTable(BitEstimatorZ));
+        _deterministic = new Lazy<DeterministicEntropyParameters>(() => new DeterministicEntropyParameters(this));
         eval();
         DetachFromDisposeScopes();
     }
@@ -93,8 +96,23 @@ public sealed class EvcModel : nn.Module
     /// <summary>The z CDF table of this model's weights (built on first use, after the checkpoint is loaded).</summary>
     public CdfTable ZTable => _zTable.Value;
 
-    /// <summary>Forgets the z table so the next use rebuilds it from the current weights (after training steps).</summary>
-    public void RefreshTables() => _zTable = new Lazy<CdfTable>(() => FactorizedPrior.BuildTable(BitEstimatorZ));
+    /// <summary>
+    /// The fixed-point entropy-parameter networks of deterministic mode, quantised from these weights on first use and
+    /// shared by every codec of this model (on the model's device: quantise after moving the model).
+    /// </summary>
+    public DeterministicEntropyParameters DeterministicParameters => _deterministic.Value;
+
+    /// <summary>
+    /// Forgets the z table and the fixed-point networks so the next use rebuilds them from the current weights (after
+    /// training steps or a move to another device).
+    /// </summary>
+    public void RefreshTables()
+    {
+        _zTable = new Lazy<CdfTable>(() => FactorizedPrior.BuildTable(BitEstimatorZ));
+        if (_deterministic.IsValueCreated)
+            _deterministic.Value.Dispose();
+        _deterministic = new Lazy<DeterministicEntropyParameters>(() => new DeterministicEntropyParameters(this));
+    }
 
     /// <summary>The q_scale of rate index <paramref name="rateIndex"/> as the float32 value the checkpoint holds.</summary>
     public float Anchor(int rateIndex)
