@@ -58,27 +58,3 @@ public static class ClassicalCodecs
         Array.Find(All, c => string.Equals(c.Name, name, StringComparison.OrdinalIgnoreCase))
         ?? throw new ArgumentException($"unknown codec {name}: choose from {string.Join(", ", All.Select(c => c.Name))}");
 }
-
-/// <summary>Runs FFmpeg to completion and returns its stdout; one clear exception on failure.</summary>
-public static class FFmpegProcess
-{
-    /// <summary>Runs <c>ffmpeg ARGUMENTS</c>.</summary>
-    /// <exception cref="VideoIOException">FFmpeg is missing or failed.</exception>
-    public static byte[] Run(string arguments)
-    {
-        var info = new ProcessStartInfo(FFmpegTool.Require(), arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
-        info.Environment["SVT_LOG"] = "1";  // SVT-AV1 logs to stderr regardless of -v
-        using Process process = Process.Start(info) ?? throw new VideoIOException("could not start ffmpeg");
-        using var output = new MemoryStream();
-        Task copy = process.StandardOutput.BaseStream.CopyToAsync(output);
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        process.WaitForExit();
-        copy.GetAwaiter().GetResult();
-        if (process.ExitCode != 0)
-        {
-            string detail = error.GetAwaiter().GetResult().Split('\n', StringSplitOptions.RemoveEmptyEntries).LastOrDefault()?.Trim() ?? "";
-            throw new VideoIOException($"ffmpeg {arguments}: {detail}");
-        }
-        return output.ToArray();
-    }
-}

@@ -17,15 +17,9 @@ public static class ImageMetrics
     /// <summary>RGB PSNR with peak 255.</summary>
     public static double RgbPsnr(ReadOnlySpan<byte> reference, ReadOnlySpan<byte> test)
     {
-        if (reference.Length != test.Length || reference.Length == 0)
-            throw new ArgumentException("images differ in size");
-        long sum = 0;
-        for (int i = 0; i < reference.Length; i++)
-        {
-            int d = reference[i] - test[i];
-            sum += d * d;
-        }
-        return Psnr(sum / (double)reference.Length, 255);
+        if (reference.Length == 0)
+            throw new ArgumentException("empty image");
+        return Media.PlanarImage.Psnr(reference, test);
     }
 
     /// <summary>PSNR of Y', Cb, Cr in BT.709 (full range, values 0..255 for Y' and centred ±127.5 for chroma, peak 255).</summary>

@@ -45,12 +45,8 @@ public sealed class RdBenchCommandTests : IDisposable
         Assert.Equal(records, File.ReadAllLines(Path.Combine(output, "results.jsonl")).Length);
     }
 
-    private static void Crop(string input, string output, string crop)
-    {
-        using Process process = Process.Start(new ProcessStartInfo("ffmpeg", $"-v error -y -i \"{input}\" -vf crop={crop} \"{output}\"") { RedirectStandardError = true })!;
-        process.WaitForExit();
-        Assert.Equal(0, process.ExitCode);
-    }
+    private static void Crop(string input, string output, string crop) =>
+        Media.Video.FFmpegProcess.Run($"-v error -y -i \"{input}\" -vf crop={crop} \"{output}\"");
 }
 
 /// <summary><c>bench speed</c> on a tiny frame: every stage measured, JSON and plot written.</summary>

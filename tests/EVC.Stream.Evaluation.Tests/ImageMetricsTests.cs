@@ -67,12 +67,5 @@ public sealed partial class ImageMetricsTests : IDisposable
         return double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
     }
 
-    private static string Ffmpeg(string arguments)
-    {
-        using Process process = Process.Start(new ProcessStartInfo(Media.Video.FFmpegTool.Require(), "-hide_banner " + arguments) { RedirectStandardError = true, RedirectStandardOutput = true })!;
-        string error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, error);
-        return error;
-    }
+    private static string Ffmpeg(string arguments) => Media.Video.FFmpegProcess.RunWithLog("-hide_banner " + arguments).Log;
 }

@@ -29,19 +29,7 @@ internal static class PipelineFixture
         return path;
     }
 
-    public static byte[] RunFFmpeg(string arguments)
-    {
-        var info = new ProcessStartInfo(FFmpegTool.Require(), arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
-        using Process process = Process.Start(info)!;
-        using var output = new MemoryStream();
-        Task copy = process.StandardOutput.BaseStream.CopyToAsync(output);
-        string error = process.StandardError.ReadToEnd();
-        process.WaitForExit();
-        copy.Wait();
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"ffmpeg {arguments}: {error}");
-        return output.ToArray();
-    }
+    public static byte[] RunFFmpeg(string arguments) => FFmpegProcess.Run(arguments);
 
     public static EvcsHeader Header(VideoFormat format, ImageCodec codec) => new()
     {
