@@ -96,7 +96,8 @@ public static class PlaybackPipeline
         Task decode = Task.Run(async () =>
         {
             StageStats decodeStage = stats.Stage("decode"), convertStage = stats.Stage("convert");
-            int paddedWidth = header.CodedWidth, paddedHeight = header.CodedHeight;
+            // The codec's own padding rule, not the header's fields: a damaged header must not misread the planes.
+            int paddedWidth = ImageCodec.PaddedSize(header.Width), paddedHeight = ImageCodec.PaddedSize(header.Height);
             try
             {
                 await foreach ((EvcsPacket packet, long readAt) in packets.Reader.ReadAllAsync(failure.Token).ConfigureAwait(false))

@@ -67,6 +67,14 @@ public sealed class PipelineCommandTests : IDisposable
         Assert.Contains("frames", output);
     }
 
+    [Fact]
+    public void An_output_ffmpeg_cannot_write_fails_in_one_line_instead_of_hanging()
+    {
+        string evcs = Captured(4);
+        string line = CliRunner.AssertOneLineError("decode", evcs, "-o", "/nonexistent/folder/out.mp4", "--quiet");
+        Assert.Contains("No such file or directory", line);
+    }
+
     public static IEnumerable<object[]> BadInvocations()
     {
         yield return ["capture", "--device", "7", "-o", "/tmp/x.evcs"];

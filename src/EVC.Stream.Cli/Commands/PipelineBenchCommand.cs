@@ -112,7 +112,6 @@ internal sealed class PipelineBenchCommand : Command<PipelineBenchCommand.Settin
             {
                 Progress(settings, $"RSS over {settings.RssFrames} frames at 64x64…");
                 using var sampling = new CancellationTokenSource();
-                var stats = new PipelineStats("rss");
                 Task sampler = Task.Run(async () =>
                 {
                     long next = 100;

@@ -190,13 +190,15 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         model.eval();
         model.RefreshTables();  // the z table follows the trained bit estimator
         var codec = new ImageCodec(model, StreamMode.Deterministic);
+        PlanarImage[] images = [.. files.Select(PlanarImage.LoadPng)];  // decoded once for all anchors
+        byte[][] originals = [.. images.Select(i => i.ToRgb24())];
         var points = new List<string>();
         for (int rate = 0; rate < model.QScaleAnchors.shape[0]; rate++)
         {
             double bits = 0, pixels = 0, psnr = 0;
-            foreach (string file in files)
+            for (int i = 0; i < images.Length; i++)
             {
-                PlanarImage image = PlanarImage.LoadPng(file);
+                PlanarImage image = images[i];
                 using var scope = NewDisposeScope();
                 Tensor x = ImageCodec.Pad(tensor(image.Data, new long[] { 1, 3, image.Height, image.Width }).to(model.QBasic.device));
                 byte[] bin = codec.Compress(x, image.Height, image.Width, model.Anchor(rate), out _);
@@ -204,7 +206,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
                 byte[] rgb = new PlanarImage(width, height, xHat.data<float>().ToArray()).ToRgb24();
                 bits += bin.Length * 8.0;
                 pixels += (double)width * height;
-                psnr += PlanarImage.Psnr(image.ToRgb24(), rgb);
+                psnr += PlanarImage.Psnr(originals[i], rgb);
             }
             points.Add(string.Create(CultureInfo.InvariantCulture, $"{{\"rate\":{rate},\"q_scale\":{model.Anchor(rate)},\"bpp\":{bits / pixels},\"psnr\":{psnr / files.Length}}}"));
             AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[grey]validation step {trainer.Step}, rate {rate}: {bits / pixels:F4} bpp, {psnr / files.Length:F2} dB ({files.Length} images, real .bin sizes)[/]"));

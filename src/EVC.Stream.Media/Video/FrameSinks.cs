@@ -75,6 +75,8 @@ public sealed class FFmpegFrameSink : IFrameSink
             }
         });
         _process = processor.ProcessAsynchronously(throwOnError: true, null, CancellationToken.None);
+        // If FFmpeg ends (window closed, disk full), nothing reads the queue any more: close it so a waiting write fails.
+        _process.ContinueWith(_ => _frames.Writer.TryComplete(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     /// <summary>Writes a file; the extension chooses the format (a <c>%d</c> pattern writes PNG frames).</summary>
@@ -105,13 +107,18 @@ public sealed class FFmpegFrameSink : IFrameSink
     public async ValueTask WriteAsync(RawFrame frame, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(frame);
-        if (_process.IsCompleted)
+        try
+        {
+            await _frames.Writer.WriteAsync(frame, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is ChannelClosedException or OperationCanceledException)
         {
             frame.Dispose();
+            if (e is OperationCanceledException)
+                throw;
             await _process.ConfigureAwait(false);  // surfaces FFmpeg's failure
             throw new VideoIOException("FFmpeg output ended early");
         }
-        await _frames.Writer.WriteAsync(frame, cancellationToken).ConfigureAwait(false);
     }
 
     /// <inheritdoc />
