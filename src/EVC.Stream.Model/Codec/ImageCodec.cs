@@ -120,8 +120,9 @@ public sealed class ImageCodec
             Mark(ref start, "hyperprior and priors");
             return new Analysis(qIndex, currQ, y, z, zHat, real, exact);
         }
-        Tensor[] prior = _model.PriorFusion.forward(_model.HyperDecoder.forward(zHat)).chunk(3, 1);  // q_step, scales, means
-        DualSpatialPrior.Encoded passes = DualSpatialPrior.Compress(y, prior[2], prior[1], prior[0], _model.SpatialPrior);
+        // The official float32 summation order: the indexes (and so the bytes) are the official code's.
+        Tensor[] prior = _model.ReferenceOrderPriors.Prior(zHat);  // q_step, scales, means
+        DualSpatialPrior.Encoded passes = DualSpatialPrior.Compress(y, prior[2], prior[1], prior[0], _model.ReferenceOrderPriors.SpatialPrior);
         Mark(ref start, "hyperprior and priors");
         return new Analysis(qIndex, currQ, y, z, zHat, prior, passes);
     }
@@ -250,8 +251,8 @@ public sealed class ImageCodec
         }
         else
         {
-            Tensor[] prior = _model.PriorFusion.forward(_model.HyperDecoder.forward(zHat)).chunk(3, 1);
-            yHat = DualSpatialPrior.Decompress(prior[2], prior[1], prior[0], _model.SpatialPrior, DecodePass);
+            Tensor[] prior = _model.ReferenceOrderPriors.Prior(zHat);
+            yHat = DualSpatialPrior.Decompress(prior[2], prior[1], prior[0], _model.ReferenceOrderPriors.SpatialPrior, DecodePass);
         }
         decoder.Finish();
         Tensor latent = yHat * currQ;

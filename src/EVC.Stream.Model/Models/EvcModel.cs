@@ -1,4 +1,5 @@
 using EVC.Stream.Entropy;
+using EVC.Stream.Model.Conformance;
 using EVC.Stream.Model.Deterministic;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -16,6 +17,7 @@ public sealed class EvcModel : nn.Module
     private readonly nn.Module<Tensor, Tensor>[] _encs = [];
     private Lazy<CdfTable> _zTable;
     private Lazy<DeterministicEntropyParameters> _deterministic;
+    private Lazy<ReferenceOrderPriors> _referenceOrder;
 
     /// <summary>Builds an untrained model of <paramref name="architecture"/> on the CPU.</summary>
     public EvcModel(EvcArchitecture architecture) : base(architecture?.Name ?? throw new ArgumentNullException(nameof(architecture)))
@@ -52,6 +54,7 @@ public sealed class EvcModel : nn.Module
         register_parameter("q_scale", QScaleAnchors);
         _zTable = new Lazy<CdfTable>(() => FactorizedPrior.BuildTable(BitEstimatorZ));
         _deterministic = new Lazy<DeterministicEntropyParameters>(() => new DeterministicEntropyParameters(this));
+        _referenceOrder = new Lazy<ReferenceOrderPriors>(() => new ReferenceOrderPriors(this));
         eval();
         DetachFromDisposeScopes();
     }
@@ -103,7 +106,13 @@ public sealed class EvcModel : nn.Module
     public DeterministicEntropyParameters DeterministicParameters => _deterministic.Value;
 
     /// <summary>
-    /// Forgets the z table and the fixed-point networks so the next use rebuilds them from the current weights (after
+    /// The entropy-parameter networks of official mode in the official implementation's float32 summation order
+    /// (bit-identical results, so official streams decode), copied from these weights on first use.
+    /// </summary>
+    public ReferenceOrderPriors ReferenceOrderPriors => _referenceOrder.Value;
+
+    /// <summary>
+    /// Forgets the z table, the fixed-point and the reference-order networks so the next use rebuilds them from the current weights (after
     /// training steps or a move to another device).
     /// </summary>
     public void RefreshTables()
@@ -112,6 +121,9 @@ public sealed class EvcModel : nn.Module
         if (_deterministic.IsValueCreated)
             _deterministic.Value.Dispose();
         _deterministic = new Lazy<DeterministicEntropyParameters>(() => new DeterministicEntropyParameters(this));
+        if (_referenceOrder.IsValueCreated)
+            _referenceOrder.Value.Dispose();
+        _referenceOrder = new Lazy<ReferenceOrderPriors>(() => new ReferenceOrderPriors(this));
     }
 
     /// <summary>The q_scale of rate index <paramref name="rateIndex"/> as the float32 value the checkpoint holds.</summary>
