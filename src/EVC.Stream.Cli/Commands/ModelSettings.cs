@@ -24,7 +24,7 @@ internal class ModelSettings : CommandSettings
     public string Device { get; init; } = "auto";
 
     [CommandOption("--threads <N>")]
-    [Description("CPU threads for the model. Default: all cores for deterministic streams (any thread count decodes them); 1 for official streams, the numeric path the official bitstreams were made with.")]
+    [Description("CPU threads for the model. Default: all cores (streams of both modes decode identically with any thread count).")]
     public int? Threads { get; init; }
 
     public override Spectre.Console.ValidationResult Validate()
@@ -49,6 +49,9 @@ internal class ModelSettings : CommandSettings
         return (model, device);
     }
 
-    /// <summary>Deterministic streams decode identically with any thread count: use every core. Official ones: one.</summary>
-    public static int DefaultThreads(StreamMode mode) => mode == StreamMode.Deterministic ? Environment.ProcessorCount : 1;
+    /// <summary>
+    /// Every core, in both modes: the entropy parameters are exact fixed point (deterministic) or the official float32
+    /// summation order (official), neither of which depends on the thread count, so any count decodes any stream.
+    /// </summary>
+    public static int DefaultThreads(StreamMode mode) => Environment.ProcessorCount;
 }

@@ -36,7 +36,7 @@ internal class PlaybackSettings : CommandSettings
     public string DeviceType { get; init; } = "auto";
 
     [CommandOption("--threads <N>")]
-    [Description("CPU threads. Default: all cores for deterministic streams, 1 for official ones.")]
+    [Description("CPU threads. Default: all cores (any thread count decodes streams of either mode).")]
     public int? Threads { get; init; }
 
     [CommandOption("--follow")]
