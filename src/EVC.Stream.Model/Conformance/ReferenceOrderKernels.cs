@@ -35,19 +35,20 @@ public static class ReferenceOrderKernels
     /// </summary>
     public static void Pointwise(ReadOnlySpan<float> x, int inChannels, int pixels, ReadOnlySpan<float> weight,
         ReadOnlySpan<float> bias, Span<float> y, int outChannels) =>
-        Pointwise(x, inChannels, pixels, weight, bias, y, outChannels, 0, pixels);
+        Pointwise(x, pixels, new PointwiseWeights(weight, bias, outChannels, inChannels), y, 0, pixels);
 
     /// <summary>
-    /// <see cref="Pointwise(ReadOnlySpan{float}, int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int)"/>
-    /// for the pixels <paramref name="firstPixel"/> up to (not including) <paramref name="endPixel"/> only, so that
-    /// workers can share one convolution.
+    /// The 1x1 convolution for the pixels <paramref name="firstPixel"/> up to (not including) <paramref name="endPixel"/>
+    /// only, so that workers can share one convolution.
     /// </summary>
-    public static void Pointwise(ReadOnlySpan<float> x, int inChannels, int pixels, ReadOnlySpan<float> weight,
-        ReadOnlySpan<float> bias, Span<float> y, int outChannels, int firstPixel, int endPixel)
+    public static void Pointwise(ReadOnlySpan<float> x, int pixels, PointwiseWeights weights, Span<float> y, int firstPixel, int endPixel)
     {
-        if (x.Length < inChannels * pixels || weight.Length < outChannels * inChannels || bias.Length < outChannels || y.Length < outChannels * pixels)
+        ArgumentNullException.ThrowIfNull(weights);
+        int inChannels = weights.InChannels, outChannels = weights.OutChannels;
+        if (x.Length < inChannels * pixels || y.Length < outChannels * pixels)
             throw new ArgumentException("buffer sizes do not match the convolution");
         ArgumentOutOfRangeException.ThrowIfGreaterThan(endPixel, pixels);
+        ReadOnlySpan<float> weight = weights.Rows, bias = weights.Bias;
         int p = firstPixel;
         if (Vector256.IsHardwareAccelerated && endPixel - firstPixel >= StripWidth)
         {
@@ -65,7 +66,44 @@ public static class ReferenceOrderKernels
             }
             ArrayPool<float>.Shared.Return(packed);
         }
+        if (Vector256.IsHardwareAccelerated && p < endPixel)
+        {
+            // Small planes and the pixels after the last strip: vectorised over output channels instead.
+            PointwiseAcrossChannels(x, pixels, weights, y, p, endPixel);
+            return;
+        }
         PointwiseScalar(x, inChannels, pixels, weight, bias, y, pixels, 0, outChannels, p, endPixel, 0);
+    }
+
+    /// <summary>16 output channels (two vectors) × one pixel per pass, the weights transposed (k-major).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PointwiseAcrossChannels(ReadOnlySpan<float> x, int pixels, PointwiseWeights weights, Span<float> y, int firstPixel, int endPixel)
+    {
+        int inChannels = weights.InChannels, outChannels = weights.OutChannels, padded = weights.PaddedOutChannels;
+        ref float columns = ref MemoryMarshal.GetArrayDataReference(weights.Columns);
+        ref float bias = ref MemoryMarshal.GetArrayDataReference(weights.PaddedBias);
+        Span<float> lanes = stackalloc float[2 * Lanes];
+        for (int o = 0; o < outChannels; o += 2 * Lanes)
+        {
+            for (int p = firstPixel; p < endPixel; p++)
+            {
+                Vector256<float> a0 = Vector256.LoadUnsafe(ref bias, (nuint)o);
+                Vector256<float> a1 = Vector256.LoadUnsafe(ref bias, (nuint)(o + Lanes));
+                ref float w = ref Unsafe.Add(ref columns, o);
+                for (int k = 0; k < inChannels; k++)
+                {
+                    Vector256<float> xv = Vector256.Create(x[k * pixels + p]);
+                    a0 = Vector256.Add(a0, Vector256.Multiply(Vector256.LoadUnsafe(ref w), xv));
+                    a1 = Vector256.Add(a1, Vector256.Multiply(Vector256.LoadUnsafe(ref w, Lanes), xv));
+                    w = ref Unsafe.Add(ref w, padded);
+                }
+                a0.CopyTo(lanes);
+                a1.CopyTo(lanes.Slice(Lanes));
+                int count = Math.Min(2 * Lanes, outChannels - o);
+                for (int l = 0; l < count; l++)
+                    y[(o + l) * pixels + p] = lanes[l];
+            }
+        }
     }
 
     /// <summary>Four output channels × 24 packed pixels in twelve registers; each accumulator adds its terms in k order.</summary>
@@ -240,4 +278,47 @@ public static class ReferenceOrderKernels
         for (; i < values.Length; i++)
             values[i] += addend[i];
     }
+}
+
+/// <summary>A 1x1 convolution's weights in the two layouts the kernels read: rows (O, K) and columns (K, O padded to 16).</summary>
+public sealed class PointwiseWeights
+{
+    /// <summary>Copies <paramref name="weight"/> (outChannels, inChannels) and <paramref name="bias"/> (outChannels).</summary>
+    public PointwiseWeights(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int outChannels, int inChannels)
+    {
+        if (weight.Length < outChannels * inChannels || bias.Length < outChannels)
+            throw new ArgumentException("buffer sizes do not match the convolution");
+        OutChannels = outChannels;
+        InChannels = inChannels;
+        PaddedOutChannels = (outChannels + 15) / 16 * 16;
+        Rows = weight[..(outChannels * inChannels)].ToArray();
+        Bias = bias[..outChannels].ToArray();
+        PaddedBias = new float[PaddedOutChannels];
+        Bias.CopyTo(PaddedBias, 0);
+        Columns = new float[inChannels * PaddedOutChannels];
+        for (int o = 0; o < outChannels; o++)
+            for (int k = 0; k < inChannels; k++)
+                Columns[k * PaddedOutChannels + o] = Rows[o * inChannels + k];
+    }
+
+    /// <summary>Output channels.</summary>
+    public int OutChannels { get; }
+
+    /// <summary>Input channels.</summary>
+    public int InChannels { get; }
+
+    /// <summary>Output channels rounded up to a multiple of 16 (the column layout's row length).</summary>
+    public int PaddedOutChannels { get; }
+
+    /// <summary>(O, K) row-major.</summary>
+    public float[] Rows { get; }
+
+    /// <summary>(K, O padded) row-major.</summary>
+    public float[] Columns { get; }
+
+    /// <summary>(O).</summary>
+    public float[] Bias { get; }
+
+    /// <summary>(O padded), zeros after the last channel.</summary>
+    public float[] PaddedBias { get; }
 }

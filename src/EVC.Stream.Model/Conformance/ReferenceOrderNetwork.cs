@@ -73,16 +73,17 @@ public sealed class ReferenceOrderNetwork : nn.Module<Tensor, Tensor>
 
     private sealed class PointwiseConv
     {
-        private readonly float[] _weight, _bias;
+        private readonly PointwiseWeights _weights;
         private readonly int _in, _out;
 
         public PointwiseConv(IReadOnlyDictionary<string, Tensor> state, string prefix)
         {
-            (_weight, long[] shape) = Read(state, prefix + "weight");
-            (_bias, _) = Read(state, prefix + "bias");
+            (float[] weight, long[] shape) = Read(state, prefix + "weight");
+            (float[] bias, _) = Read(state, prefix + "bias");
             if (shape.Length != 4 || shape[2] != 1 || shape[3] != 1)
                 throw new NotSupportedException($"{prefix}weight: expected a 1x1 convolution, got [{string.Join(", ", shape)}]");
             (_out, _in) = ((int)shape[0], (int)shape[1]);
+            _weights = new PointwiseWeights(weight, bias, _out, _in);
         }
 
         public Activation Forward(Activation x, int threads)
@@ -96,7 +97,7 @@ public sealed class ReferenceOrderNetwork : nn.Module<Tensor, Tensor>
             int workers = (long)_out * _in * plane < 4_000_000 ? 1 : Math.Min(threads, strips);
             if (workers <= 1)
             {
-                ReferenceOrderKernels.Pointwise(x.Data, _in, plane, _weight, _bias, y.Data, _out);
+                ReferenceOrderKernels.Pointwise(x.Data, plane, _weights, y.Data, 0, plane);
                 return y;
             }
             int stripsPerWorker = (strips + workers - 1) / workers;
@@ -104,7 +105,7 @@ public sealed class ReferenceOrderNetwork : nn.Module<Tensor, Tensor>
             {
                 int first = Math.Min(plane, worker * stripsPerWorker * 24);
                 int end = Math.Min(plane, first + stripsPerWorker * 24);
-                ReferenceOrderKernels.Pointwise(x.Data, _in, plane, _weight, _bias, y.Data, _out, first, end);
+                ReferenceOrderKernels.Pointwise(x.Data, plane, _weights, y.Data, first, end);
             });
             return y;
         }
