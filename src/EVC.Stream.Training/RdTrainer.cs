@@ -27,6 +27,18 @@ public sealed record TrainingOptions
     /// <summary>Seed of the data order and of the quantisation noise.</summary>
     public int Seed { get; init; } = 1;
 
+    /// <summary>Mask decay: the architecture the model decays into (null: plain RD training).</summary>
+    public string? Student { get; init; }
+
+    /// <summary>Mask decay: the sparsity rule.</summary>
+    public SparsityKind Sparsity { get; init; } = SparsityKind.Paper;
+
+    /// <summary>Mask decay with L1/L2: the penalty weight.</summary>
+    public double SparsityWeight { get; init; } = 1e-3;
+
+    /// <summary>Mask decay with the paper rule: the step by which every mask is zero.</summary>
+    public long DecaySteps { get; init; } = 1000;
+
     /// <summary>The learning rate of a step: the start value, ×0.1 after 80 % of the steps and ×0.01 after 95 %.</summary>
     public double LearningRateAt(long step) => step < TotalSteps * 0.8 ? LearningRate : step < TotalSteps * 0.95 ? LearningRate * 0.1 : LearningRate * 0.01;
 }
@@ -41,6 +53,7 @@ public sealed class RdTrainer : IAsyncDisposable
     private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true };
     private readonly TorchSharp.Modules.Adam _optimizer;
     private readonly ImageFolderLoader _loader;
+    private readonly List<TorchSharp.Modules.Parameter> _optimised;
 
     private RdTrainer(EvcModel model, TrainingOptions options, string dataFolder, long step)
     {
@@ -48,12 +61,23 @@ public sealed class RdTrainer : IAsyncDisposable
         Options = options;
         Step = step;
         model.train();
-        _optimizer = optim.Adam(model.parameters(), lr: options.LearningRate);
+        _optimised = [.. model.parameters()];
+        if (options.Student is not null)
+        {
+            var sparsity = new SparsityRegularisation(options.Sparsity, options.SparsityWeight, options.DecaySteps);
+            MaskDecay = MaskDecay.Attach(model, EvcArchitecture.Get(options.Student), sparsity);
+            if (sparsity.MasksInOptimizer)
+                _optimised.AddRange(MaskDecay.Parameters);
+        }
+        _optimizer = optim.Adam(_optimised, lr: options.LearningRate);
         _loader = new ImageFolderLoader(dataFolder, options.CropSize, options.BatchSize, (int)model.QScaleAnchors.shape[0], options.Seed, firstBatch: step);
     }
 
     /// <summary>Starts a run on <paramref name="model"/>.</summary>
     public static RdTrainer Start(EvcModel model, TrainingOptions options, string dataFolder) => new(model, options, dataFolder, 0);
+
+    /// <summary>The masks when the run decays the model into <see cref="TrainingOptions.Student"/>, else null.</summary>
+    public MaskDecay? MaskDecay { get; }
 
     /// <summary>The model being trained.</summary>
     public EvcModel Model { get; }
@@ -78,9 +102,11 @@ public sealed class RdTrainer : IAsyncDisposable
         _optimizer.zero_grad();
         Tensor x = tensor(batch.Pixels, new long[] { batch.Count, 3, batch.CropSize, batch.CropSize }).to(Model.QBasic.device);
         VariableRateRdObjective.Result result = VariableRateRdObjective.Forward(Model, x, batch.RateIndexes);
-        result.Loss.backward();
-        nn.utils.clip_grad_norm_(Model.parameters(), Options.ClipNorm);
+        Tensor loss = MaskDecay is null ? result.Loss : result.Loss + MaskDecay.Loss(Step).to(result.Loss.device);
+        loss.backward();
+        nn.utils.clip_grad_norm_(_optimised, Options.ClipNorm);
         _optimizer.step();
+        MaskDecay?.AfterStep(Step);
         Step++;
         return result with { Loss = result.Loss.detach().MoveToOuterDisposeScope() };
     }
@@ -90,6 +116,8 @@ public sealed class RdTrainer : IAsyncDisposable
     {
         Directory.CreateDirectory(folder);
         WeightsFile.Save(Model, Path.Combine(folder, "model.safetensors"));
+        if (MaskDecay is not null)
+            SaveMasks(MaskDecay, Path.Combine(folder, "masks.bin"));
         using (var writer = new BinaryWriter(File.Create(Path.Combine(folder, "adam.bin"))))
             _optimizer.save_state_dict(writer);
         string state = Path.Combine(folder, "state.json");
@@ -109,9 +137,62 @@ public sealed class RdTrainer : IAsyncDisposable
             model.to(device);  // parameters move before the optimizer sees them
         model.DetachFromDisposeScopes();
         var trainer = new RdTrainer(model, state.Options, dataFolder, state.Step);
+        if (trainer.MaskDecay is not null)
+            LoadMasks(trainer.MaskDecay, Path.Combine(folder, "masks.bin"));
         using (var reader = new BinaryReader(File.OpenRead(Path.Combine(folder, "adam.bin"))))
             trainer._optimizer.load_state_dict(reader);
         return trainer;
+    }
+
+    /// <summary>
+    /// Mask decay: cuts the decayed channels out and writes the student (our safetensors, the official smaller
+    /// architecture). Masks not yet exactly zero are forced to zero first; returns how many that were.
+    /// </summary>
+    public long ExportStudent(string path)
+    {
+        if (MaskDecay is null)
+            throw new InvalidOperationException("this run has no student (--student)");
+        long forced = MaskDecay.ForceZero();
+        using EvcModel student = MaskDecay.ExportStudent();
+        WeightsFile.Save(student, path);
+        return forced;
+    }
+
+    /// <summary>Masks as: u32 site count, then per site: name (length-prefixed UTF-8), u32 count, float32 values.</summary>
+    private static void SaveMasks(MaskDecay masks, string path)
+    {
+        using var writer = new BinaryWriter(File.Create(path));
+        writer.Write(masks.Sites.Count);
+        foreach (MaskSite site in masks.Sites)
+        {
+            using Tensor values = site.Mask.detach().cpu();
+            float[] data = values.data<float>().ToArray();
+            writer.Write(site.Module);
+            writer.Write(data.Length);
+            foreach (float v in data)
+                writer.Write(v);
+        }
+    }
+
+    private static void LoadMasks(MaskDecay masks, string path)
+    {
+        using var reader = new BinaryReader(File.OpenRead(path));
+        int count = reader.ReadInt32();
+        if (count != masks.Sites.Count)
+            throw new InvalidDataException($"{path}: {count} mask sites, the run has {masks.Sites.Count}");
+        using var noGrad = no_grad();
+        foreach (MaskSite site in masks.Sites)
+        {
+            string name = reader.ReadString();
+            int length = reader.ReadInt32();
+            if (name != site.Module || length != site.Mask.shape[0])
+                throw new InvalidDataException($"{path}: mask {name} ({length}) does not match {site.Module} ({site.Mask.shape[0]})");
+            var data = new float[length];
+            for (int i = 0; i < length; i++)
+                data[i] = reader.ReadSingle();
+            using Tensor values = tensor(data);
+            site.Mask.copy_(values);
+        }
     }
 
     /// <inheritdoc />
@@ -119,6 +200,7 @@ public sealed class RdTrainer : IAsyncDisposable
     {
         await _loader.DisposeAsync().ConfigureAwait(false);
         _optimizer.Dispose();
+        MaskDecay?.Dispose();
     }
 
     private sealed record CheckpointState(string Architecture, long Step, TrainingOptions Options);

@@ -27,7 +27,7 @@ public sealed class ConvFFN : EvcLayer
     }
 
     /// <inheritdoc />
-    public override Tensor forward(Tensor x) => x + _conv.forward(x);
+    public override Tensor forward(Tensor x) => x + _conv.call(x);
 }
 
 /// <summary>Official <c>DepthConvBlock</c>: a <see cref="DepthConv"/> followed by a <see cref="ConvFFN"/> (child <c>block</c>).</summary>
@@ -44,7 +44,7 @@ public sealed class DepthConvBlock : EvcLayer
     }
 
     /// <inheritdoc />
-    public override Tensor forward(Tensor x) => _block.forward(x);
+    public override Tensor forward(Tensor x) => _block.call(x);
 }
 
 /// <summary>Official <c>DepthConvBlockUpsample</c> (hyper decoder): DepthConv, ConvFFN, a 1x1 convolution to 4× channels, pixel shuffle.</summary>
@@ -63,5 +63,5 @@ public sealed class DepthConvBlockUpsample : EvcLayer
     }
 
     /// <inheritdoc />
-    public override Tensor forward(Tensor x) => _block.forward(x);
+    public override Tensor forward(Tensor x) => _block.call(x);
 }

@@ -48,8 +48,8 @@ public sealed class DepthConv : EvcLayer
     /// <inheritdoc />
     public override Tensor forward(Tensor x)
     {
-        Tensor identity = _adaptor is null ? x : _adaptor.forward(x);
-        Tensor output = _conv2.forward(_depthConv.forward(_conv1.forward(x)));
+        Tensor identity = _adaptor is null ? x : _adaptor.call(x);
+        Tensor output = _conv2.call(_depthConv.call(_conv1.call(x)));
         return output + identity;
     }
 }

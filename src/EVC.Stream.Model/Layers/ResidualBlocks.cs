@@ -26,9 +26,9 @@ public sealed class ResidualBlockWithStride : EvcLayer
     /// <inheritdoc />
     public override Tensor forward(Tensor x)
     {
-        Tensor output = nn.functional.leaky_relu(_conv1.forward(x), 0.01);
-        output = nn.functional.leaky_relu(_conv2.forward(output), 0.1);
-        return output + _downsample.forward(x);
+        Tensor output = nn.functional.leaky_relu(_conv1.call(x), 0.01);
+        output = nn.functional.leaky_relu(_conv2.call(output), 0.1);
+        return output + _downsample.call(x);
     }
 }
 
@@ -48,8 +48,8 @@ public sealed class ResidualBlockUpsample : EvcLayer
     /// <inheritdoc />
     public override Tensor forward(Tensor x)
     {
-        Tensor output = nn.functional.leaky_relu(_subpelConv.forward(x), 0.01);
-        output = nn.functional.leaky_relu(_conv.forward(output), 0.1);
-        return output + _upsample.forward(x);
+        Tensor output = nn.functional.leaky_relu(_subpelConv.call(x), 0.01);
+        output = nn.functional.leaky_relu(_conv.call(output), 0.1);
+        return output + _upsample.call(x);
     }
 }
