@@ -82,7 +82,26 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         [Description("CPU threads. Default: all cores.")]
         public int? Threads { get; init; }
 
+        [CommandOption("--student <ARCH>")]
+        [Description("Mask decay: decay the model (the teacher, from --init) into this smaller official architecture, then export out/student.safetensors")]
+        public string? Student { get; init; }
+
+        [CommandOption("--sparsity <RULE>")]
+        [Description("Mask decay rule: paper (decay to exact zeros by --decay-steps), l1 or l2 (penalty baselines, RQ4). Default paper")]
+        public string Sparsity { get; init; } = "paper";
+
+        [CommandOption("--sparsity-weight <W>")]
+        [Description("L1/L2 penalty weight per mask. Default 1e-3")]
+        public double SparsityWeight { get; init; } = 1e-3;
+
+        [CommandOption("--decay-steps <N>")]
+        [Description("Paper rule: every mask is exactly zero by this step. Default: 80 % of --steps")]
+        public long? DecaySteps { get; init; }
+
         public override ValidationResult Validate() =>
+            Sparsity is not ("paper" or "l1" or "l2") ? ValidationResult.Error("--sparsity must be paper, l1 or l2")
+            : DecaySteps is < 1 ? ValidationResult.Error("--decay-steps must be positive")
+            :
             Crop % 64 != 0 || Crop < 64 ? ValidationResult.Error("--crop must be a multiple of 64")
             : Batch < 1 || Steps < 1 || SaveEvery < 1 ? ValidationResult.Error("--batch, --steps and --save-every must be positive")
             : ValidationResult.Success();
@@ -135,6 +154,10 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
                 LearningRate = settings.LearningRate,
                 TotalSteps = settings.Steps,
                 Seed = settings.Seed,
+                Student = settings.Student,
+                Sparsity = Enum.Parse<SparsityKind>(settings.Sparsity, ignoreCase: true),
+                SparsityWeight = settings.SparsityWeight,
+                DecaySteps = settings.DecaySteps ?? Math.Max(1, settings.Steps * 4 / 5),
             }, data);
         }
         await using (trainer.ConfigureAwait(false))
@@ -158,17 +181,32 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
                         (loss, bpp, psnr) = Smooth(trainer.Step - startStep, (loss, bpp, psnr), (value, result.Bpp, result.Psnr));
                         double rate = (trainer.Step - startStep) / Stopwatch.GetElapsedTime(start).TotalSeconds;
                         task.Value = trainer.Step;
-                        task.Description = string.Create(CultureInfo.InvariantCulture, $"step {trainer.Step}: loss {loss:F3}, {bpp:F3} bpp, {psnr:F2} dB, {rate:F2} it/s");
+                        task.Description = string.Create(CultureInfo.InvariantCulture, $"step {trainer.Step}: loss {loss:F3}, {bpp:F3} bpp, {psnr:F2} dB, {rate:F2} it/s{MaskSummary(trainer)}");
                         if (trainer.Step % settings.SaveEvery == 0)
+                        {
                             trainer.Save(output);
+                            LogMasks(trainer, log);
+                        }
                         if (settings.ValEvery > 0 && trainer.Step % settings.ValEvery == 0)
-                            Validate(trainer, val, settings.ValCount, log);
+                            Validate(trainer.Model, trainer.Step, val, settings.ValCount, log, "");
                     }
                 }).ConfigureAwait(false);
             trainer.Save(output);
             AnsiConsole.MarkupLine(Markup.Escape($"checkpoint at step {trainer.Step}: {output}"));
             if (trainer.Step >= trainer.Options.TotalSteps || settings.ValEvery == 0)
-                Validate(trainer, val, settings.ValCount, log);
+                Validate(trainer.Model, trainer.Step, val, settings.ValCount, log, "");
+            if (trainer.MaskDecay is not null && trainer.Step >= trainer.Options.TotalSteps)
+            {
+                LogMasks(trainer, log);
+                var (zero, largest, small) = trainer.MaskDecay.Statistics();
+                string studentPath = Path.Combine(output, "student.safetensors");
+                long forced = trainer.ExportStudent(studentPath);
+                AnsiConsole.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                    $"mask decay ({trainer.Options.Sparsity}): {zero} of {trainer.MaskDecay.MaskedChannels} masks exactly zero, {small} below 1e-3, largest {largest:G3}; {forced} forced to zero by pruning")));
+                AnsiConsole.MarkupLine(Markup.Escape($"student {trainer.Options.Student} → {studentPath}; fine-tune: evcstream train --init {studentPath} --arch {trainer.Options.Student} -o {output}-ft"));
+                using EvcModel student = WeightsFile.Load(studentPath, trainer.Options.Student!);
+                Validate(student, trainer.Step, val, settings.ValCount, log, "student, after pruning: ");
+            }
         }
         Console.CancelKeyPress -= onCancel;
         return 0;
@@ -180,10 +218,29 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         return (average.Item1 + k * (value.Item1 - average.Item1), average.Item2 + k * (value.Item2 - average.Item2), average.Item3 + k * (value.Item3 - average.Item3));
     }
 
-    /// <summary>Real coding of the validation images at every anchor: actual .bin sizes and RGB PSNR, appended to log.jsonl.</summary>
-    private static void Validate(RdTrainer trainer, string folder, int count, string log)
+    private static string MaskSummary(RdTrainer trainer)
     {
-        EvcModel model = trainer.Model;
+        if (trainer.MaskDecay is null || trainer.Step % 10 != 0 && trainer.Step > 1)
+            return _lastMaskSummary;
+        var (zero, largest, _) = trainer.MaskDecay.Statistics();
+        _lastMaskSummary = string.Create(CultureInfo.InvariantCulture, $", masks zero {zero}/{trainer.MaskDecay.MaskedChannels}, max {largest:F3}");
+        return _lastMaskSummary;
+    }
+
+    private static string _lastMaskSummary = "";
+
+    private static void LogMasks(RdTrainer trainer, string log)
+    {
+        if (trainer.MaskDecay is null)
+            return;
+        var (zero, largest, small) = trainer.MaskDecay.Statistics();
+        File.AppendAllText(log, string.Create(CultureInfo.InvariantCulture,
+            $"{{\"step\":{trainer.Step},\"sparsity\":\"{trainer.Options.Sparsity}\",\"masks\":{trainer.MaskDecay.MaskedChannels},\"masks_zero\":{zero},\"masks_below_1e-3\":{small},\"largest_mask\":{largest}}}\n"));
+    }
+
+    /// <summary>Real coding of the validation images at every anchor: actual .bin sizes and RGB PSNR, appended to log.jsonl.</summary>
+    private static void Validate(EvcModel model, long step, string folder, int count, string log, string label)
+    {
         string[] files = Directory.GetFiles(folder, "*.png");
         Array.Sort(files, StringComparer.Ordinal);
         files = files[..Math.Min(count, files.Length)];
@@ -209,9 +266,9 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
                 psnr += PlanarImage.Psnr(originals[i], rgb);
             }
             points.Add(string.Create(CultureInfo.InvariantCulture, $"{{\"rate\":{rate},\"q_scale\":{model.Anchor(rate)},\"bpp\":{bits / pixels},\"psnr\":{psnr / files.Length}}}"));
-            AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[grey]validation step {trainer.Step}, rate {rate}: {bits / pixels:F4} bpp, {psnr / files.Length:F2} dB ({files.Length} images, real .bin sizes)[/]"));
+            AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[grey]{Markup.Escape(label)}validation step {step}, rate {rate}: {bits / pixels:F4} bpp, {psnr / files.Length:F2} dB ({files.Length} images, real .bin sizes)[/]"));
         }
-        File.AppendAllText(log, string.Create(CultureInfo.InvariantCulture, $"{{\"step\":{trainer.Step},\"validation\":[{string.Join(',', points)}]}}\n"));
+        File.AppendAllText(log, string.Create(CultureInfo.InvariantCulture, $"{{\"step\":{step},\"model\":\"{(label.Length == 0 ? "trained" : "student")}\",\"validation\":[{string.Join(',', points)}]}}\n"));
         model.train();
     }
 }
