@@ -101,7 +101,9 @@ public sealed class RdTrainer : IAsyncDisposable
         using var scope = NewDisposeScope();
         _optimizer.zero_grad();
         Tensor x = tensor(batch.Pixels, new long[] { batch.Count, 3, batch.CropSize, batch.CropSize }).to(Model.QBasic.device);
-        VariableRateRdObjective.Result result = VariableRateRdObjective.Forward(Model, x, batch.RateIndexes);
+        // Scalable models: residual representation learning trains one level per step.
+        int level = Model.EncoderLevels > 1 ? ResidualRepresentationLearning.LevelOfStep(Options.Seed, Step, Model.EncoderLevels) : -1;
+        VariableRateRdObjective.Result result = VariableRateRdObjective.Forward(Model, x, batch.RateIndexes, level);
         Tensor loss = MaskDecay is null ? result.Loss : result.Loss + MaskDecay.Loss(Step).to(result.Loss.device);
         loss.backward();
         nn.utils.clip_grad_norm_(_optimised, Options.ClipNorm);

@@ -20,8 +20,11 @@ public static class VariableRateRdObjective
     /// <summary>The loss to back-propagate and its parts (means over the batch).</summary>
     public sealed record Result(Tensor Loss, double Bpp, double Mse, double Psnr);
 
-    /// <summary>One forward pass on a batch <paramref name="x"/> (B, 3, H, W), H and W multiples of 64.</summary>
-    public static Result Forward(EvcModel model, Tensor x, int[] rateIndexes)
+    /// <summary>
+    /// One forward pass on a batch <paramref name="x"/> (B, 3, H, W), H and W multiples of 64; scalable models code
+    /// at <paramref name="encoderLevel"/> (−1: the highest).
+    /// </summary>
+    public static Result Forward(EvcModel model, Tensor x, int[] rateIndexes, int encoderLevel = -1)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(x);
@@ -33,7 +36,7 @@ public static class VariableRateRdObjective
 
         Tensor anchors = tensor(rateIndexes.Select(i => (long)i).ToArray(), device: device);
         Tensor currQ = model.QBasic.clamp_min(0.5) * model.QScaleAnchors.index_select(0, anchors);  // (B, N, 1, 1)
-        Tensor y = model.Analyse(x) / currQ;
+        Tensor y = model.Analyse(x, encoderLevel) / currQ;
         Tensor z = model.HyperEncoder.forward(y);
         Tensor zBits = FactorizedBits(model, z + Noise(z));
         Tensor[] prior = model.PriorFusion.forward(model.HyperDecoder.forward(RoundStraightThrough(z))).chunk(3, 1);  // q_step, scales, means

@@ -6,6 +6,7 @@ using static TorchSharp.torch;
 
 namespace EVC.Stream.Training.Tests;
 
+[Collection(SharedTorchState.Name)]
 public class MaskDecayTests(ITestOutputHelper output)
 {
     private static string TrainFolder => Path.GetFullPath(Path.Combine(TestPaths.Kit, "..", "..", "datasets", "train"));

@@ -5,6 +5,7 @@ using static TorchSharp.torch;
 
 namespace EVC.Stream.Training.Tests;
 
+[Collection(SharedTorchState.Name)]
 public class TrainingTests(ITestOutputHelper output)
 {
     private static string TrainFolder => Path.GetFullPath(Path.Combine(TestPaths.Kit, "..", "..", "datasets", "train"));

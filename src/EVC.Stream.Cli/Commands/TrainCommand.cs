@@ -82,6 +82,10 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         [Description("CPU threads. Default: all cores.")]
         public int? Threads { get; init; }
 
+        [CommandOption("--init-encoders <FILES>")]
+        [Description("Residual representation learning: comma-separated weights (e.g. mask-decayed EVC_SS students) whose encoders become the scalable --arch's encoders; decoder and priors from the first")]
+        public string? InitEncoders { get; init; }
+
         [CommandOption("--student <ARCH>")]
         [Description("Mask decay: decay the model (the teacher, from --init) into this smaller official architecture, then export out/student.safetensors")]
         public string? Student { get; init; }
@@ -138,8 +142,19 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             if (File.Exists(Path.Combine(output, "state.json")))
                 throw new ArgumentException($"{output} already holds a run: pass --resume to continue it, or another --out");
             manual_seed(settings.Seed);
-            EvcModel model = settings.Init is null ? new EvcModel(EvcArchitecture.Get(settings.Arch)) : WeightsFile.Load(settings.Init, settings.Arch);
-            if (settings.Init is null)
+            EvcModel model;
+            if (settings.InitEncoders is not null)
+            {
+                EvcModel[] encoders = [.. settings.InitEncoders.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(f => WeightsFile.Load(f, null))];
+                model = ResidualRepresentationLearning.Assemble(EvcArchitecture.Get(settings.Arch), encoders);
+                foreach (EvcModel encoder in encoders)
+                    encoder.Dispose();
+            }
+            else
+            {
+                model = settings.Init is null ? new EvcModel(EvcArchitecture.Get(settings.Arch)) : WeightsFile.Load(settings.Init, settings.Arch);
+            }
+            if (settings.Init is null && settings.InitEncoders is null)
             {
                 // From scratch the anchors start spread as a trained model's are (kit EVC_SS: 1.59 … 0.55), so the four
                 // λ pull apart from the first step; they remain learnable.

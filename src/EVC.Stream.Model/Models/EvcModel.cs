@@ -140,8 +140,9 @@ public sealed class EvcModel : nn.Module
 
     /// <summary>
     /// The analysis transform. For scalable-encoder models (residual representation learning, EVC section 3.4),
-    /// level k combines the first k+1 encoders as the official <c>scalable_add</c> does: <c>(Σ_{j&lt;k} y_j + y_k) / (k+1)</c>;
-    /// a lower level is cheaper and codes a little worse. <paramref name="level"/> −1 means the highest.
+    /// level k combines the first k+1 encoders as the official <c>scalable_add</c> does: <c>(Σ_{j&lt;k} y_j.detach() + y_k) / (k+1)</c>
+    /// — in training only encoder k learns, the residual the lower levels leave; a lower level is cheaper and codes a
+    /// little worse. <paramref name="level"/> −1 means the highest.
     /// </summary>
     public Tensor Analyse(Tensor x, int level = -1)
     {
@@ -152,9 +153,9 @@ public sealed class EvcModel : nn.Module
         if (level == 0)
             return _encs[0].forward(x);
         using var scope = NewDisposeScope();
-        Tensor sum = _encs[0].forward(x);
+        Tensor sum = _encs[0].forward(x).detach();
         for (int j = 1; j < level; j++)
-            sum = sum + _encs[j].forward(x);
+            sum = sum + _encs[j].forward(x).detach();
         Tensor combined = (sum + _encs[level].forward(x)) / (level + 1);
         return combined.MoveToOuterDisposeScope();
     }
