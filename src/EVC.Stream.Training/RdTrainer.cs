@@ -91,10 +91,23 @@ public sealed class RdTrainer : IAsyncDisposable
     /// <summary>Batches ready in the loader's queue.</summary>
     public int BatchesReady => _loader.Ready;
 
-    /// <summary>One step: forward, backward, clip, Adam. Returns the batch's loss, bpp and PSNR.</summary>
-    public async Task<VariableRateRdObjective.Result> StepAsync(CancellationToken cancellationToken = default)
+    /// <summary>
+    /// One step on the calling thread: forward, backward, clip, Adam. Returns the batch's loss, bpp and PSNR.
+    /// Call it from the thread that built the model: libtorch here ran a step in 0.41 s that way against 0.52–0.65 s
+    /// when the steps ran on another thread (or hopped over the thread pool), so the trainer never switches threads.
+    /// </summary>
+    public VariableRateRdObjective.Result TrainStep(CancellationToken cancellationToken = default)
     {
-        TrainingBatch batch = await _loader.NextAsync(cancellationToken).ConfigureAwait(false);
+        ValueTask<TrainingBatch> next = _loader.NextAsync(cancellationToken);
+        TrainingBatch batch = next.IsCompletedSuccessfully ? next.Result : next.AsTask().GetAwaiter().GetResult();
+        return RunStep(batch);
+    }
+
+    /// <summary><see cref="TrainStep"/>, completed synchronously on the calling thread.</summary>
+    public Task<VariableRateRdObjective.Result> StepAsync(CancellationToken cancellationToken = default) => Task.FromResult(TrainStep(cancellationToken));
+
+    private VariableRateRdObjective.Result RunStep(TrainingBatch batch)
+    {
         manual_seed(ImageFolderLoader.BatchSeed(Options.Seed ^ 0x5EED, Step));  // the noise of step k, whatever came before
         foreach (var group in _optimizer.ParamGroups)
             group.LearningRate = Options.LearningRateAt(Step);

@@ -183,14 +183,15 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             long start = Stopwatch.GetTimestamp();
             long startStep = trainer.Step;
             double loss = 0, bpp = 0, psnr = 0;
-            await AnsiConsole.Progress().AutoClear(false).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-                .StartAsync(async progress =>
+            // Synchronous on this thread, the one that built the model (see RdTrainer.TrainStep).
+            AnsiConsole.Progress().AutoClear(false).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
+                .Start(progress =>
                 {
                     ProgressTask task = progress.AddTask("training", maxValue: trainer.Options.TotalSteps);
                     task.Value = trainer.Step;
                     while (trainer.Step < trainer.Options.TotalSteps && !stop.IsCancellationRequested)
                     {
-                        VariableRateRdObjective.Result result = await trainer.StepAsync(CancellationToken.None).ConfigureAwait(false);
+                        VariableRateRdObjective.Result result = trainer.TrainStep(CancellationToken.None);
                         double value = result.Loss.item<float>();
                         result.Loss.Dispose();
                         (loss, bpp, psnr) = Smooth(trainer.Step - startStep, (loss, bpp, psnr), (value, result.Bpp, result.Psnr));
@@ -205,7 +206,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
                         if (settings.ValEvery > 0 && trainer.Step % settings.ValEvery == 0)
                             Validate(trainer.Model, trainer.Step, val, settings.ValCount, log, "");
                     }
-                }).ConfigureAwait(false);
+                });
             trainer.Save(output);
             AnsiConsole.MarkupLine(Markup.Escape($"checkpoint at step {trainer.Step}: {output}"));
             if (trainer.Step >= trainer.Options.TotalSteps || settings.ValEvery == 0)
