@@ -112,7 +112,10 @@ public sealed class RdTrainer : IAsyncDisposable
         foreach (var group in _optimizer.ParamGroups)
             group.LearningRate = Options.LearningRateAt(Step);
         using var scope = NewDisposeScope();
-        _optimizer.zero_grad();
+        // Gradients to null, not zero: Adam skips a parameter without a gradient, so an encoder a scalable step does not
+        // train (residual representation learning) does not drift on its old momentum.
+        foreach (var parameter in _optimised)
+            parameter.grad = null;
         Tensor x = tensor(batch.Pixels, new long[] { batch.Count, 3, batch.CropSize, batch.CropSize }).to(Model.QBasic.device);
         // Scalable models: residual representation learning trains one level per step.
         int level = Model.EncoderLevels > 1 ? ResidualRepresentationLearning.LevelOfStep(Options.Seed, Step, Model.EncoderLevels) : -1;

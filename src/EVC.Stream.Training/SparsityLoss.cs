@@ -57,6 +57,9 @@ public sealed class SparsityRegularisation
     /// <summary>Paper rule: the rate of the masks' own RD-gradient step.</summary>
     public double MaskLearningRate { get; init; } = 1e-2;
 
+    /// <summary>Paper rule: the largest move of a mask by its RD gradient in one step.</summary>
+    public double MaxRdStep { get; init; } = 0.05;
+
     /// <summary>Whether the masks are optimised by Adam with the rest of the model (L1/L2) or by <see cref="AfterStep"/>.</summary>
     public bool MasksInOptimizer => Kind != SparsityKind.Paper;
 
@@ -93,7 +96,8 @@ public sealed class SparsityRegularisation
         }
         else
         {
-            Tensor update = mask.grad is null ? mask.detach().clone() : mask.detach() - mask.grad * MaskLearningRate;
+            // The RD step is bounded (±MaxRdStep) so that one large gradient can neither zero a mask for good nor pin it.
+            Tensor update = mask.grad is null ? mask.detach().clone() : mask.detach() - (mask.grad * MaskLearningRate).clamp(-MaxRdStep, MaxRdStep);
             mask.copy_((update - Decay(step)).clamp(0, 1) * alive);
         }
         mask.grad?.zero_();

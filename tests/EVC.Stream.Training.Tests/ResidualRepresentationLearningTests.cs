@@ -43,6 +43,31 @@ public class ResidualRepresentationLearningTests
     }
 
     [Fact]
+    public async Task A_training_step_moves_only_the_encoder_of_its_level()
+    {
+        set_num_threads(1);
+        manual_seed(8);
+        var options = new TrainingOptions { BatchSize = 1, CropSize = 64, TotalSteps = 100, Seed = 3 };
+        string data = Path.GetFullPath(Path.Combine(EVC.Stream.Tests.Shared.TestPaths.Kit, "..", "..", "datasets", "train"));
+        await using RdTrainer trainer = RdTrainer.Start(new EvcModel(EvcArchitecture.Get("Scale_EVC_SS")), options, data);
+        for (int step = 0; step < 3; step++)
+        {
+            var before = Snapshot(trainer.Model);
+            int level = ResidualRepresentationLearning.LevelOfStep(options.Seed, trainer.Step, 4);
+            (await trainer.StepAsync()).Loss.Dispose();
+            var after = Snapshot(trainer.Model);
+            for (int encoder = 0; encoder < 4; encoder++)
+            {
+                bool moved = before.Where(p => p.Key.StartsWith($"encs.{encoder}.", StringComparison.Ordinal)).Any(p => !p.Value.AsSpan().SequenceEqual(after[p.Key]));
+                Assert.True(moved == (encoder == level), $"step {step}: encoder {encoder} {(moved ? "moved" : "stayed")} at level {level}");
+            }
+        }
+    }
+
+    private static Dictionary<string, float[]> Snapshot(EvcModel model) =>
+        model.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().cpu().data<float>().ToArray());
+
+    [Fact]
     public void Levels_are_drawn_uniformly_and_reproducibly()
     {
         int[] counts = new int[4];

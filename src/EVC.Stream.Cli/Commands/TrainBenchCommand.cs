@@ -72,8 +72,15 @@ internal sealed class TrainBenchCommand : Command<TrainBenchCommand.Settings>
         for (int step = 0; step < settings.Steps + 3; step++)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            var waited = Stopwatch.StartNew();
             while (trainer.BatchesReady == 0)
-                Thread.Sleep(5);  // time the step, not the data; and stay on the thread that built the model
+            {
+                // Time the step, not the data; and stay on the thread that built the model.
+                cancellationToken.ThrowIfCancellationRequested();
+                if (waited.Elapsed > TimeSpan.FromMinutes(2))
+                    throw new TimeoutException("the data loader produced no batch for 2 minutes");
+                Thread.Sleep(5);
+            }
             long start = Stopwatch.GetTimestamp();
             VariableRateRdObjective.Result result = trainer.TrainStep(cancellationToken);
             double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
@@ -141,13 +148,18 @@ internal sealed class TrainBenchCommand : Command<TrainBenchCommand.Settings>
         try
         {
             using Process process = Process.Start(start)!;
+            Task<string> stderr = process.StandardError.ReadToEndAsync();  // both pipes drained: no deadlock
             string stdout = process.StandardOutput.ReadToEnd();
-            process.StandardError.ReadToEnd();
+            stderr.GetAwaiter().GetResult();
             process.WaitForExit();
             if (process.ExitCode != 0)
                 return null;  // no torch in this python: fall back to the figure
             using JsonDocument result = JsonDocument.Parse(stdout.Trim().Split('\n')[^1]);
             return result.RootElement.GetProperty("median_s").GetDouble();
+        }
+        catch (JsonException)
+        {
+            return null;
         }
         catch (System.ComponentModel.Win32Exception)
         {

@@ -103,8 +103,10 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         public long? DecaySteps { get; init; }
 
         public override ValidationResult Validate() =>
-            Sparsity is not ("paper" or "l1" or "l2") ? ValidationResult.Error("--sparsity must be paper, l1 or l2")
-            : DecaySteps is < 1 ? ValidationResult.Error("--decay-steps must be positive")
+            Sparsity.ToLowerInvariant() is not ("paper" or "l1" or "l2") ? ValidationResult.Error("--sparsity must be paper, l1 or l2")
+            : DecaySteps is < 1 || DecaySteps > Steps ? ValidationResult.Error("--decay-steps must be between 1 and --steps")
+            : SparsityWeight < 0 ? ValidationResult.Error("--sparsity-weight must not be negative")
+            : Init is not null && InitEncoders is not null ? ValidationResult.Error("give --init or --init-encoders, not both")
             :
             Crop % 64 != 0 || Crop < 64 ? ValidationResult.Error("--crop must be a multiple of 64")
             : Batch < 1 || Steps < 1 || SaveEvery < 1 ? ValidationResult.Error("--batch, --steps and --save-every must be positive")

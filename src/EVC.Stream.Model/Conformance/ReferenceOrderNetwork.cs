@@ -31,6 +31,8 @@ public sealed class ReferenceOrderNetwork : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor input)
     {
         ArgumentNullException.ThrowIfNull(input);
+        if (input.shape[0] == 0)
+            throw new ArgumentException("empty batch", nameof(input));
         int threads = Threads > 0 ? Threads : Math.Max(1, get_num_threads());
         using Tensor cpu = input.detach().to(ScalarType.Float32).cpu().contiguous();
         int batch = (int)cpu.shape[0], channels = (int)cpu.shape[1], height = (int)cpu.shape[2], width = (int)cpu.shape[3];
@@ -127,6 +129,8 @@ public sealed class ReferenceOrderNetwork : nn.Module<Tensor, Tensor>
 
         public Activation Forward(Activation x, int threads)
         {
+            if (x.Channels != _channels)
+                throw new ArgumentException($"expected {_channels} channels, got {x.Channels}");
             Activation y = Activation.Rent(_channels, x.Height, x.Width);
             int plane = x.Plane;
             int workers = Math.Min(threads, _channels);
