@@ -17,7 +17,7 @@ public sealed class PipelineCommandTests : IDisposable
         (int code, string output, string error) = CliRunner.Run("capture", "--device", "test", "--frames", $"{frames}", "--size", "64x48", "--fps", "5",
             "-o", evcs, "--stats", stats, "--quiet");
         Assert.True(code == 0, error);
-        Assert.Contains("PLACEHOLDER MODEL", output);  // no --weights: the start-up line names the placeholder
+        Assert.Matches("default model: .*models/default.safetensors|PLACEHOLDER MODEL", output);  // no --weights: the start-up line names the model used
         Assert.True(output.Contains($"{frames} frames written", StringComparison.Ordinal), output);
         using JsonDocument summary = JsonDocument.Parse(File.ReadLines(stats).Last());
         Assert.Equal("summary", summary.RootElement.GetProperty("kind").GetString());

@@ -44,6 +44,7 @@ internal static class ModelDefaults
         if (weights is null && FindShipped(AppContext.BaseDirectory, Environment.CurrentDirectory) is string shipped)
         {
             weights = shipped;  // the trained default model shipped in the repository (models/default.safetensors)
+            label = $"default model: {shipped} (trained with evcstream train; its RD is in README.md)";
         }
         else if (weights is null)
         {
