@@ -146,7 +146,15 @@ public static class PlaybackPipeline
                             throw;
                         }
                         Interlocked.Increment(ref decoded);
-                        await frames.Writer.WriteAsync(new DecodedFrame(frame, packet.Pts, readAt), failure.Token).ConfigureAwait(false);
+                        try
+                        {
+                            await frames.Writer.WriteAsync(new DecodedFrame(frame, packet.Pts, readAt), failure.Token).ConfigureAwait(false);
+                        }
+                        catch
+                        {
+                            frame.Dispose();  // cancelled while the queue was full: the pooled buffer goes back
+                            throw;
+                        }
                     }
                 }
             }
@@ -185,7 +193,17 @@ public static class PlaybackPipeline
                             continue;
                         }
                         if (due > now)
-                            await Task.Delay(TimeSpan.FromSeconds(due - now), failure.Token).ConfigureAwait(false);
+                        {
+                            try
+                            {
+                                await Task.Delay(TimeSpan.FromSeconds(due - now), failure.Token).ConfigureAwait(false);
+                            }
+                            catch
+                            {
+                                item.Frame.Dispose();  // cancelled while waiting for its time: return the buffer
+                                throw;
+                            }
+                        }
                     }
                     long start = Stopwatch.GetTimestamp();
                     await sink.WriteAsync(item.Frame, failure.Token).ConfigureAwait(false);
