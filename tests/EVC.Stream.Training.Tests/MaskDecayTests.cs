@@ -79,6 +79,46 @@ public class MaskDecayTests(ITestOutputHelper output)
     }
 
     [Theory]
+    [InlineData(SparsityKind.Paper)]
+    [InlineData(SparsityKind.L1)]
+    public async Task Resuming_a_mask_decay_run_reproduces_the_uninterrupted_run(SparsityKind kind)
+    {
+        TrainingOptions options = Options(kind) with { DecaySteps = 8 };
+        string folder = Directory.CreateTempSubdirectory("evc-md-").FullName;
+        try
+        {
+            string expectedWeights;
+            float[] expectedMasks;
+            await using (RdTrainer straight = RdTrainer.Start(Teacher(), options, TrainFolder))
+            {
+                for (int i = 0; i < 4; i++)
+                    (await straight.StepAsync()).Loss.Dispose();
+                expectedWeights = WeightsFile.Hash(straight.Model);
+                expectedMasks = Masks(straight.MaskDecay!);
+            }
+            await using (RdTrainer first = RdTrainer.Start(Teacher(), options, TrainFolder))
+            {
+                for (int i = 0; i < 2; i++)
+                    (await first.StepAsync()).Loss.Dispose();
+                first.Save(folder);
+            }
+            manual_seed(999);
+            await using RdTrainer resumed = RdTrainer.Resume(folder, TrainFolder);
+            for (int i = 0; i < 2; i++)
+                (await resumed.StepAsync()).Loss.Dispose();
+            Assert.Equal(expectedWeights, WeightsFile.Hash(resumed.Model));
+            Assert.Equal(expectedMasks, Masks(resumed.MaskDecay!));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static float[] Masks(MaskDecay masks) =>
+        [.. masks.Sites.SelectMany(s => s.Mask.detach().cpu().data<float>().ToArray())];
+
+    [Theory]
     [InlineData(SparsityKind.L1)]
     [InlineData(SparsityKind.L2)]
     public async Task Lp_baselines_shrink_masks_but_do_not_zero_them(SparsityKind kind)
