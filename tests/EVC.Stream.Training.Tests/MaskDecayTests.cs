@@ -9,7 +9,7 @@ namespace EVC.Stream.Training.Tests;
 [Collection(SharedTorchState.Name)]
 public class MaskDecayTests(ITestOutputHelper output)
 {
-    private static string TrainFolder => Path.GetFullPath(Path.Combine(TestPaths.Kit, "..", "..", "datasets", "train"));
+    private static string TrainFolder => TestPaths.TrainingImages;
 
     private static TrainingOptions Options(SparsityKind kind) => new()
     {

@@ -48,7 +48,7 @@ public class ResidualRepresentationLearningTests
         set_num_threads(1);
         manual_seed(8);
         var options = new TrainingOptions { BatchSize = 1, CropSize = 64, TotalSteps = 100, Seed = 3 };
-        string data = Path.GetFullPath(Path.Combine(EVC.Stream.Tests.Shared.TestPaths.Kit, "..", "..", "datasets", "train"));
+        string data = EVC.Stream.Tests.Shared.TestPaths.TrainingImages;
         await using RdTrainer trainer = RdTrainer.Start(new EvcModel(EvcArchitecture.Get("Scale_EVC_SS")), options, data);
         for (int step = 0; step < 3; step++)
         {

@@ -8,7 +8,7 @@ namespace EVC.Stream.Training.Tests;
 [Collection(SharedTorchState.Name)]
 public class TrainingTests(ITestOutputHelper output)
 {
-    private static string TrainFolder => Path.GetFullPath(Path.Combine(TestPaths.Kit, "..", "..", "datasets", "train"));
+    private static string TrainFolder => TestPaths.TrainingImages;
 
     [Fact]
     public async Task The_loader_prefetches_reproducible_random_crops_with_rate_anchors()

@@ -16,6 +16,9 @@ internal static class TestPaths
     /// <summary>The official reference kit.</summary>
     public static string Kit => s_kit.Value;
 
+    /// <summary>The shared training photographs (<c>../shared/datasets/train</c>).</summary>
+    public static string TrainingImages => Path.GetFullPath(Path.Combine(Kit, "..", "..", "datasets", "train"));
+
     private static string FindRoot()
     {
         for (DirectoryInfo? dir = new(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)

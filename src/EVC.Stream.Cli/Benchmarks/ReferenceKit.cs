@@ -23,4 +23,7 @@ internal static class ReferenceKit
         }
         return null;
     }
+
+    /// <summary>A folder of the shared datasets beside the kit (<c>../shared/datasets/NAME</c>): kodak, train, …</summary>
+    public static string Dataset(string kit, string name) => Path.GetFullPath(Path.Combine(kit, "..", "..", "datasets", name));
 }

@@ -65,7 +65,7 @@ internal sealed class DeterminismBenchCommand : Command<DeterminismBenchCommand.
             _ => throw new ArgumentException("--mode must be official, deterministic or both"),
         };
         string kit = ReferenceKit.Find(null) ?? throw new DirectoryNotFoundException("reference kit not found (../shared/reference/evc-official)");
-        string images = settings.Images ?? Path.GetFullPath(Path.Combine(kit, "..", "..", "datasets", "kodak"));
+        string images = settings.Images ?? ReferenceKit.Dataset(kit, "kodak");
         string weights = settings.Weights ?? Path.Combine(kit, "checkpoints", "EVC_SS.pth.tar");
 
         int paddedWidth = ImageCodec.PaddedSize(width), paddedHeight = ImageCodec.PaddedSize(height);

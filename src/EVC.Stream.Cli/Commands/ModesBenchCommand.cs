@@ -39,7 +39,7 @@ internal sealed class ModesBenchCommand : Command<ModesBenchCommand.Settings>
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         string kit = ReferenceKit.Find(null) ?? throw new DirectoryNotFoundException("reference kit not found (../shared/reference/evc-official)");
-        string images = settings.Images ?? Path.GetFullPath(Path.Combine(kit, "..", "..", "datasets", "kodak"));
+        string images = settings.Images ?? ReferenceKit.Dataset(kit, "kodak");
         if (!Directory.Exists(images))
             throw new DirectoryNotFoundException($"image folder not found: {images}");
         string[] files = Directory.GetFiles(images, "*.png");

@@ -63,7 +63,7 @@ internal sealed class TrainBenchCommand : Command<TrainBenchCommand.Settings>
 
     private static async Task<int> ExecuteAsync(Settings settings, CancellationToken cancellationToken)
     {
-        string data = settings.Data ?? Path.GetFullPath(Path.Combine(ReferenceKit.Find(null) ?? throw new DirectoryNotFoundException("reference kit not found: give --data DIR"), "..", "..", "datasets", "train"));
+        string data = settings.Data ?? ReferenceKit.Dataset(ReferenceKit.Find(null) ?? throw new DirectoryNotFoundException("reference kit not found: give --data DIR"), "train");
         set_num_threads(settings.Threads);
         manual_seed(1);
         var options = new TrainingOptions { BatchSize = settings.Batch, CropSize = settings.Crop, TotalSteps = settings.Steps + 3 };

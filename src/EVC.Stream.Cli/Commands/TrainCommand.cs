@@ -118,9 +118,9 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
 
     private static async Task<int> ExecuteAsync(Settings settings, CancellationToken cancellationToken)
     {
-        string datasets = Path.GetFullPath(Path.Combine(ReferenceKit.Find(null) ?? ".", "..", "..", "datasets"));
-        string data = settings.Data ?? Path.Combine(datasets, "train");
-        string val = settings.Val ?? Path.Combine(datasets, "kodak");
+        string kit = ReferenceKit.Find(null) ?? ".";
+        string data = settings.Data ?? ReferenceKit.Dataset(kit, "train");
+        string val = settings.Val ?? ReferenceKit.Dataset(kit, "kodak");
         string output = settings.Out ?? $"train-{settings.Arch}";
         set_num_threads(settings.Threads ?? Environment.ProcessorCount);
 

@@ -34,15 +34,16 @@ public sealed class ReferenceOrderNetwork : nn.Module<Tensor, Tensor>
         if (input.shape[0] == 0)
             throw new ArgumentException("empty batch", nameof(input));
         int threads = Threads > 0 ? Threads : Math.Max(1, get_num_threads());
-        using Tensor cpu = input.detach().to(ScalarType.Float32).cpu().contiguous();
+        using var scope = NewDisposeScope();  // the detach/convert/copy temporaries
+        Tensor cpu = input.detach().to(ScalarType.Float32).cpu().contiguous();
         int batch = (int)cpu.shape[0], channels = (int)cpu.shape[1], height = (int)cpu.shape[2], width = (int)cpu.shape[3];
-        ReadOnlySpan<float> all = cpu.data<float>().ToArray();  // one copy out of native memory
         float[]? output = null;
         int outChannels = 0, outHeight = 0, outWidth = 0;
         for (int b = 0; b < batch; b++)
         {
             var activation = Activation.Rent(channels, height, width);
-            all.Slice(b * channels * height * width, activation.Length).CopyTo(activation.Data);
+            // Straight from libtorch's CPU memory into the pooled buffer: no intermediate array.
+            System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(cpu.bytes).Slice(b * activation.Length, activation.Length).CopyTo(activation.Data);
             foreach (Block block in _blocks)
                 activation = block.Forward(activation, threads);
             if (output is null)
@@ -54,10 +55,9 @@ public sealed class ReferenceOrderNetwork : nn.Module<Tensor, Tensor>
             activation.Return();
         }
         Tensor result = tensor(output!, new long[] { batch, outChannels, outHeight, outWidth });
-        if (input.device.type == DeviceType.CPU)
-            return result;
-        using (result)
-            return result.to(input.device);
+        if (input.device.type != DeviceType.CPU)
+            result = result.to(input.device);
+        return result.MoveToOuterDisposeScope();
     }
 
     /// <summary>A (C, H, W) float32 activation in a pooled buffer.</summary>
@@ -133,7 +133,8 @@ public sealed class ReferenceOrderNetwork : nn.Module<Tensor, Tensor>
                 throw new ArgumentException($"expected {_channels} channels, got {x.Channels}");
             Activation y = Activation.Rent(_channels, x.Height, x.Width);
             int plane = x.Plane;
-            int workers = Math.Min(threads, _channels);
+            // Tiny planes (the hyper decoder's first blocks) are not worth a hand-off to other threads.
+            int workers = (long)_channels * plane < 65_536 ? 1 : Math.Min(threads, _channels);
             int perWorker = (_channels + workers - 1) / workers;
             Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, worker =>
             {
