@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 using TorchSharp;
 
 namespace EVC.Stream.Model;
@@ -11,7 +12,7 @@ namespace EVC.Stream.Model;
 /// predates GCC 13 this only works with the build-time patch from <c>build/TorchSharpNativeFix.targets</c>;
 /// without it the call throws <see cref="TypeInitializationException"/>.
 /// </remarks>
-public static class TorchRuntime
+public static partial class TorchRuntime
 {
     /// <summary>
     /// Describes the loaded runtime in one line: TorchSharp and libtorch versions, intra-op thread count and
@@ -29,5 +30,36 @@ public static class TorchRuntime
             torch.__version__,
             torch.get_num_threads(),
             cuda ? $"yes ({torch.cuda.device_count()} device(s))" : "no");
+    }
+
+    /// <summary>
+    /// Keeps freed tensor memory in the process (Linux/glibc only): blocks up to 32 MiB come from the heap instead of
+    /// fresh <c>mmap</c>s, and the heap is never trimmed, so it stays at the high-water mark of one step.
+    /// libtorch's CPU allocator calls malloc/free for every activation; with glibc's defaults each training step hands
+    /// hundreds of megabytes back to the kernel at its end and faults them in again, zeroed, during the next (measured
+    /// here: a tenth of all CPU time in the kernel's page clearing; 0.47–0.49 s per EVC_SS step against 0.39 s).
+    /// </summary>
+    /// <returns>Whether the settings took (false off glibc).</returns>
+    public static bool RetainFreedMemory()
+    {
+        if (!OperatingSystem.IsLinux())
+            return false;
+        try
+        {
+            const int TrimThreshold = -1, TopPad = -2, MmapThreshold = -3;
+            return Glibc.mallopt(MmapThreshold, 32 << 20) == 1   // glibc's largest heap block size
+                & Glibc.mallopt(TrimThreshold, -1) == 1          // -1: never trim
+                & Glibc.mallopt(TopPad, 64 << 20) == 1;          // grow in 64 MiB steps
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return false;  // musl and other C libraries
+        }
+    }
+
+    private static partial class Glibc
+    {
+        [LibraryImport("libc", EntryPoint = "mallopt")]
+        internal static partial int mallopt(int parameter, int value);
     }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using EVC.Stream.Model.Checkpoints;
 using EVC.Stream.Model.Models;
@@ -54,6 +55,7 @@ public sealed class RdTrainer : IAsyncDisposable
     private readonly TorchSharp.Modules.Adam _optimizer;
     private readonly ImageFolderLoader _loader;
     private readonly List<TorchSharp.Modules.Parameter> _optimised;
+    private readonly ChannelsLastActivations _channelsLast;
 
     private RdTrainer(EvcModel model, TrainingOptions options, string dataFolder, long step)
     {
@@ -70,6 +72,7 @@ public sealed class RdTrainer : IAsyncDisposable
                 _optimised.AddRange(MaskDecay.Parameters);
         }
         _optimizer = optim.Adam(_optimised, lr: options.LearningRate);
+        _channelsLast = ChannelsLastActivations.Attach(model);
         _loader = new ImageFolderLoader(dataFolder, options.CropSize, options.BatchSize, (int)model.QScaleAnchors.shape[0], options.Seed, firstBatch: step);
     }
 
@@ -116,7 +119,10 @@ public sealed class RdTrainer : IAsyncDisposable
         // train (residual representation learning) does not drift on its old momentum.
         foreach (var parameter in _optimised)
             parameter.grad = null;
-        Tensor x = tensor(batch.Pixels, new long[] { batch.Count, 3, batch.CropSize, batch.CropSize }).to(Model.QBasic.device);
+        Tensor x = empty(batch.Count, 3, batch.CropSize, batch.CropSize);
+        batch.Pixels.AsSpan().CopyTo(MemoryMarshal.Cast<byte, float>(x.bytes));
+        _loader.Return(batch);  // pixels copied: the buffer goes back to the loader's pool
+        x = x.to(Model.QBasic.device);
         // Scalable models: residual representation learning trains one level per step.
         int level = Model.EncoderLevels > 1 ? ResidualRepresentationLearning.LevelOfStep(Options.Seed, Step, Model.EncoderLevels) : -1;
         VariableRateRdObjective.Result result = VariableRateRdObjective.Forward(Model, x, batch.RateIndexes, level);
@@ -218,6 +224,7 @@ public sealed class RdTrainer : IAsyncDisposable
     {
         await _loader.DisposeAsync().ConfigureAwait(false);
         _optimizer.Dispose();
+        _channelsLast.Dispose();
         MaskDecay?.Dispose();
     }
 

@@ -17,12 +17,12 @@ public sealed class ConvFFN : EvcLayer
         if (variant == DepthConvVariant.Transform)
         {
             long inner = channels * 4;
-            _conv = Child("conv", Sequential(Conv(channels, inner, 1), nn.ReLU(), Conv(inner, channels, 1), nn.ReLU()));
+            _conv = Child("conv", Sequential(Conv(channels, inner, 1), nn.ReLU(inplace: true), Conv(inner, channels, 1), nn.ReLU(inplace: true)));
         }
         else
         {
             long inner = Math.Max(Math.Min(channels * 4, 1024), channels * 2);
-            _conv = Child("conv", Sequential(Conv(channels, inner, 1), nn.LeakyReLU(slope), Conv(inner, channels, 1), nn.LeakyReLU(slope)));
+            _conv = Child("conv", Sequential(Conv(channels, inner, 1), nn.LeakyReLU(slope, inplace: true), Conv(inner, channels, 1), nn.LeakyReLU(slope, inplace: true)));
         }
     }
 

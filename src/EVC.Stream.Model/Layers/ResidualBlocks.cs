@@ -26,8 +26,8 @@ public sealed class ResidualBlockWithStride : EvcLayer
     /// <inheritdoc />
     public override Tensor forward(Tensor x)
     {
-        Tensor output = nn.functional.leaky_relu(_conv1.call(x), 0.01);
-        output = nn.functional.leaky_relu(_conv2.call(output), 0.1);
+        Tensor output = nn.functional.leaky_relu(_conv1.call(x), 0.01, inplace: true);
+        output = nn.functional.leaky_relu(_conv2.call(output), 0.1, inplace: true);
         return output + _downsample.call(x);
     }
 }
@@ -48,8 +48,8 @@ public sealed class ResidualBlockUpsample : EvcLayer
     /// <inheritdoc />
     public override Tensor forward(Tensor x)
     {
-        Tensor output = nn.functional.leaky_relu(_subpelConv.call(x), 0.01);
-        output = nn.functional.leaky_relu(_conv.call(output), 0.1);
+        Tensor output = nn.functional.leaky_relu(_subpelConv.call(x), 0.01, inplace: true);
+        output = nn.functional.leaky_relu(_conv.call(output), 0.1, inplace: true);
         return output + _upsample.call(x);
     }
 }

@@ -1,0 +1,120 @@
+using EVC.Stream.Media;
+using EVC.Stream.Model;
+using EVC.Stream.Model.Models;
+using EVC.Stream.Tests.Shared;
+using static TorchSharp.torch;
+
+namespace EVC.Stream.Training.Tests;
+
+/// <summary>The measures that make a training step fast must not change what is computed.</summary>
+[Collection(SharedTorchState.Name)]
+public class TrainingSpeedTests
+{
+    [Fact]
+    public void Training_forwards_switch_to_channels_last_after_the_first_encoder_block_and_compute_the_same_loss()
+    {
+        set_num_threads(1);
+        manual_seed(4);
+        var model = new EvcModel(EvcArchitecture.Get("EVC_SS"));
+        model.train();
+        using var scope = NewDisposeScope();
+        Tensor x = rand(2, 3, 64, 64);
+        var modules = model.named_modules().ToDictionary(m => m.name, m => m.module);
+        bool? firstBlockOutputIsChannelsLast = null;
+        var probe = ((nn.Module<Tensor, Tensor>)modules["enc.1"]).register_forward_pre_hook((_, input) => { firstBlockOutputIsChannelsLast = ChannelsLastActivations.IsChannelsLast(input); return input; });
+
+        manual_seed(9);
+        double plain = VariableRateRdObjective.Forward(model, x, [0, 3]).Loss.item<float>();
+        Assert.False(firstBlockOutputIsChannelsLast);
+
+        using (var switches = ChannelsLastActivations.Attach(model))
+        {
+            Assert.Equal(1, switches.Switches);
+            manual_seed(9);
+            double channelsLast = VariableRateRdObjective.Forward(model, x, [0, 3]).Loss.item<float>();
+            Assert.True(firstBlockOutputIsChannelsLast);
+            Assert.Equal(plain, channelsLast, 1e-3 * Math.Abs(plain));  // other summation order, same loss
+
+            model.eval();  // evaluation keeps inference's layout (and so its float sums)
+            using (no_grad())
+                model.Analyse(x);
+            Assert.False(firstBlockOutputIsChannelsLast);
+            model.train();
+        }
+        manual_seed(9);
+        VariableRateRdObjective.Forward(model, x, [0, 3]);
+        Assert.False(firstBlockOutputIsChannelsLast);  // detached
+        probe.remove();
+    }
+
+    [Fact]
+    public void Scalable_models_switch_every_encoder()
+    {
+        var model = new EvcModel(EvcArchitecture.Get("Scale_EVC_SS"));
+        using var switches = ChannelsLastActivations.Attach(model);
+        Assert.Equal(model.EncoderLevels, switches.Switches);
+    }
+
+    [Fact]
+    public async Task Returned_batch_buffers_are_reused_and_batches_stay_those_of_a_fresh_loader()
+    {
+        await using var pooled = new ImageFolderLoader(TestPaths.TrainingImages, 64, 2, anchors: 4, seed: 21, prefetch: 1);
+        await using var fresh = new ImageFolderLoader(TestPaths.TrainingImages, 64, 2, anchors: 4, seed: 21, prefetch: 1);
+        var seen = new HashSet<float[]>(ReferenceEqualityComparer.Instance);
+        bool reused = false;
+        for (int i = 0; i < 6; i++)
+        {
+            TrainingBatch batch = await pooled.NextAsync(), expected = await fresh.NextAsync();
+            Assert.Equal(expected.Pixels, batch.Pixels);
+            Assert.Equal(expected.RateIndexes, batch.RateIndexes);
+            reused |= !seen.Add(batch.Pixels);
+            pooled.Return(batch);
+        }
+        Assert.True(reused, "a returned buffer carries a later batch");
+    }
+
+    [Fact]
+    public async Task Crops_are_the_image_pixels_over_255()
+    {
+        // One 64x64 image: every crop is the whole image, flipped or not.
+        string folder = Directory.CreateTempSubdirectory("evc-loader-").FullName;
+        try
+        {
+            var rgb = new byte[64 * 64 * 3];
+            new Random(2).NextBytes(rgb);
+            File.WriteAllBytes(Path.Combine(folder, "a.png"), PngCodec.EncodeRgb(64, 64, rgb));
+            await using var loader = new ImageFolderLoader(folder, 64, 4, anchors: 4, seed: 1);
+            TrainingBatch batch = await loader.NextAsync();
+            float[] planar = PlanarImage.LoadPng(Path.Combine(folder, "a.png")).Data;
+            for (int b = 0; b < 4; b++)
+            {
+                float[] crop = batch.Pixels.AsSpan(b * planar.Length, planar.Length).ToArray();
+                bool matches = false;
+                foreach (bool flipX in new[] { false, true })
+                    foreach (bool flipY in new[] { false, true })
+                        matches |= crop.AsSpan().SequenceEqual(Flip(planar, 64, flipX, flipY));
+                Assert.True(matches, $"sample {b} is the image (flipped) as PlanarImage reads it");
+            }
+        }
+        finally
+        {
+            Directory.Delete(folder, true);
+        }
+    }
+
+    [Fact]
+    public void Freed_tensor_memory_is_kept_on_glibc()
+    {
+        Assert.Equal(OperatingSystem.IsLinux(), TorchRuntime.RetainFreedMemory());
+    }
+
+    private static float[] Flip(float[] planar, int size, bool flipX, bool flipY)
+    {
+        var flipped = new float[planar.Length];
+        for (int c = 0; c < 3; c++)
+            for (int y = 0; y < size; y++)
+                for (int x = 0; x < size; x++)
+                    flipped[(c * size + y) * size + x] = planar[(c * size + (flipY ? size - 1 - y : y)) * size + (flipX ? size - 1 - x : x)];
+        return flipped;
+    }
+}
