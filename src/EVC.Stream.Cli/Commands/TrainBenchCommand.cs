@@ -40,12 +40,12 @@ internal sealed class TrainBenchCommand : Command<TrainBenchCommand.Settings>
         public int Crop { get; init; } = 128;
 
         [CommandOption("--steps <N>")]
-        [Description("Measured steps (after 3 warm-up steps). Default 20.")]
-        public int Steps { get; init; } = 20;
+        [Description("Measured steps per round (the first round adds 3 warm-up steps). Default 10.")]
+        public int Steps { get; init; } = 10;
 
         [CommandOption("--rounds <N>")]
-        [Description("Rounds of ours then PyTorch's steps; the ratio is the median of the rounds' ratios. Default 3.")]
-        public int Rounds { get; init; } = 3;
+        [Description("Rounds of ours then PyTorch's steps; the ratio is the median of the rounds' ratios. Default 5.")]
+        public int Rounds { get; init; } = 5;
 
         [CommandOption("--threads <N>")]
         [Description("CPU threads. Default 2 (the PyTorch figure's setting).")]
