@@ -29,6 +29,21 @@ public sealed class TrainCommandTests : IDisposable
         Assert.True(code == 0, error);
         Assert.Contains("step 3 of 3", stdout);
     }
+
+    [Fact]
+    public void A_scalable_run_validates_every_encoder_level()
+    {
+        string val = Path.Combine(_directory, "val");
+        Directory.CreateDirectory(val);
+        File.Copy(Path.Combine(EVC.Stream.Tests.Shared.TestPaths.Kit, "inputs", "kodim08_crop97x61.png"), Path.Combine(val, "a.png"));
+        string output = Path.Combine(_directory, "rrl");
+        (int code, string stdout, string error) = CliRunner.Run("train", "--arch", "Scale_EVC_SS", "--steps", "2", "--batch", "1", "--crop", "64",
+            "--val", val, "--val-every", "0", "--threads", "1", "-o", output);
+        Assert.True(code == 0, error + stdout);
+        string validation = File.ReadLines(Path.Combine(output, "log.jsonl")).Last(line => line.Contains("\"validation\"", StringComparison.Ordinal));
+        for (int level = 0; level < 4; level++)
+            Assert.Contains($"{{\"level\":{level},\"rate\":3,", validation);
+    }
 }
 
 public sealed class ModelDefaultsTests : IDisposable

@@ -270,23 +270,31 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         PlanarImage[] images = [.. files.Select(PlanarImage.LoadPng)];  // decoded once for all anchors
         byte[][] originals = [.. images.Select(i => i.ToRgb24())];
         var points = new List<string>();
-        for (int rate = 0; rate < model.QScaleAnchors.shape[0]; rate++)
+        // Scalable models (residual representation learning): every encoder level, lowest first.
+        int levels = model.EncoderLevels;
+        int[] codedLevels = levels > 1 ? [.. Enumerable.Range(0, levels)] : [-1];
+        foreach (int level in codedLevels)
         {
-            double bits = 0, pixels = 0, psnr = 0;
-            for (int i = 0; i < images.Length; i++)
+            string levelLabel = levels > 1 ? $", level {level}" : "";
+            string levelField = levels > 1 ? string.Create(CultureInfo.InvariantCulture, $"\"level\":{level},") : "";
+            for (int rate = 0; rate < model.QScaleAnchors.shape[0]; rate++)
             {
-                PlanarImage image = images[i];
-                using var scope = NewDisposeScope();
-                Tensor x = ImageCodec.Pad(tensor(image.Data, new long[] { 1, 3, image.Height, image.Width }).to(model.QBasic.device));
-                byte[] bin = codec.Compress(x, image.Height, image.Width, model.Anchor(rate), out _);
-                Tensor xHat = codec.Decompress(bin, out int height, out int width).narrow(2, 0, height).narrow(3, 0, width).contiguous().cpu();
-                byte[] rgb = new PlanarImage(width, height, xHat.data<float>().ToArray()).ToRgb24();
-                bits += bin.Length * 8.0;
-                pixels += (double)width * height;
-                psnr += PlanarImage.Psnr(originals[i], rgb);
+                double bits = 0, pixels = 0, psnr = 0;
+                for (int i = 0; i < images.Length; i++)
+                {
+                    PlanarImage image = images[i];
+                    using var scope = NewDisposeScope();
+                    Tensor x = ImageCodec.Pad(tensor(image.Data, new long[] { 1, 3, image.Height, image.Width }).to(model.QBasic.device));
+                    byte[] bin = codec.Compress(x, image.Height, image.Width, model.Anchor(rate), level, out _);
+                    Tensor xHat = codec.Decompress(bin, out int height, out int width).narrow(2, 0, height).narrow(3, 0, width).contiguous().cpu();
+                    byte[] rgb = new PlanarImage(width, height, xHat.data<float>().ToArray()).ToRgb24();
+                    bits += bin.Length * 8.0;
+                    pixels += (double)width * height;
+                    psnr += PlanarImage.Psnr(originals[i], rgb);
+                }
+                points.Add(string.Create(CultureInfo.InvariantCulture, $"{{{levelField}\"rate\":{rate},\"q_scale\":{model.Anchor(rate)},\"bpp\":{bits / pixels},\"psnr\":{psnr / files.Length}}}"));
+                AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[grey]{Markup.Escape(label)}validation step {step}{levelLabel}, rate {rate}: {bits / pixels:F4} bpp, {psnr / files.Length:F2} dB ({files.Length} images, real .bin sizes)[/]"));
             }
-            points.Add(string.Create(CultureInfo.InvariantCulture, $"{{\"rate\":{rate},\"q_scale\":{model.Anchor(rate)},\"bpp\":{bits / pixels},\"psnr\":{psnr / files.Length}}}"));
-            AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[grey]{Markup.Escape(label)}validation step {step}, rate {rate}: {bits / pixels:F4} bpp, {psnr / files.Length:F2} dB ({files.Length} images, real .bin sizes)[/]"));
         }
         File.AppendAllText(log, string.Create(CultureInfo.InvariantCulture, $"{{\"step\":{step},\"model\":\"{(label.Length == 0 ? "trained" : "student")}\",\"validation\":[{string.Join(',', points)}]}}\n"));
         model.train();
