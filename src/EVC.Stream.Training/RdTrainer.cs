@@ -128,8 +128,13 @@ public sealed class RdTrainer : IAsyncDisposable
         VariableRateRdObjective.Result result = VariableRateRdObjective.Forward(Model, x, batch.RateIndexes, level);
         Tensor loss = MaskDecay is null ? result.Loss : result.Loss + MaskDecay.Loss(Step).to(result.Loss.device);
         loss.backward();
-        nn.utils.clip_grad_norm_(_optimised, Options.ClipNorm);
-        _optimizer.step();
+        if (FusedAdam.Supports(_optimised))
+            FusedAdam.Step(_optimizer, _optimised, Options.ClipNorm);
+        else
+        {
+            nn.utils.clip_grad_norm_(_optimised, Options.ClipNorm);
+            _optimizer.step();
+        }
         MaskDecay?.AfterStep(Step);
         Step++;
         return result with { Loss = result.Loss.detach().MoveToOuterDisposeScope() };

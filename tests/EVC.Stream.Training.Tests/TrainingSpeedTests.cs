@@ -118,3 +118,45 @@ public class TrainingSpeedTests
         return flipped;
     }
 }
+
+[Collection(SharedTorchState.Name)]
+public class FusedAdamTests
+{
+    [Theory]
+    [InlineData(1.0)]     // clipping active: the gradients' norm is far above 1
+    [InlineData(1e9)]     // clipping inactive
+    public void Fused_clip_and_adam_match_libtorch_clip_grad_norm_and_adam(double clipNorm)
+    {
+        manual_seed(5);
+        // Shapes: one longer than a chunk (65,536 values), one not a multiple of the vector width, and one without a gradient.
+        long[][] shapes = [[300, 257], [7, 3, 3], [5], [11]];
+        var reference = shapes.Select(s => new TorchSharp.Modules.Parameter(randn(s))).ToList();
+        var fused = reference.Select(p => new TorchSharp.Modules.Parameter(p.detach().clone())).ToList();
+        var referenceAdam = optim.Adam(reference, lr: 1e-3);
+        var fusedAdam = optim.Adam(fused, lr: 1e-3);
+        for (int step = 0; step < 4; step++)
+        {
+            for (int i = 0; i < shapes.Length - 1; i++)
+            {
+                Tensor grad = randn(shapes[i]) * 3;
+                reference[i].grad = grad.clone();
+                fused[i].grad = grad.clone();
+            }
+            reference[^1].grad = null;
+            fused[^1].grad = null;
+            double expectedNorm = nn.utils.clip_grad_norm_(reference, clipNorm);
+            referenceAdam.step();
+            double norm = FusedAdam.Step(fusedAdam, fused, clipNorm);
+            Assert.Equal(expectedNorm, norm, 1e-4 * expectedNorm);
+        }
+        for (int i = 0; i < shapes.Length; i++)
+        {
+            double difference = (reference[i] - fused[i]).abs().max().item<float>();
+            Assert.True(difference < 1e-6, $"parameter {i}: max |Δ| {difference}");
+        }
+        var states = fusedAdam.state_dict().State;
+        Assert.Equal(4, ((TorchSharp.Modules.Adam.State)states[0]).step);
+        Assert.Equal(0, ((TorchSharp.Modules.Adam.State)states[^1]).step);  // no gradient: skipped, as libtorch's Adam does
+        Assert.True(FusedAdam.Supports(fused));
+    }
+}
