@@ -37,8 +37,17 @@ public static class FusedAdam
     /// </summary>
     public static double Step(Adam optimizer, IReadOnlyList<Parameter> parameters, double clipNorm, double beta1 = 0.9, double beta2 = 0.999, double eps = 1e-8)
     {
-        var states = optimizer.state_dict().State;
-        double learningRate = optimizer.ParamGroups.First().LearningRate;
+        ArgumentNullException.ThrowIfNull(optimizer);
+        ArgumentNullException.ThrowIfNull(parameters);
+        var states = optimizer.state_dict().State;  // the live state objects, in the order the parameters were given
+        if (states.Count != parameters.Count)
+            throw new ArgumentException($"the optimizer holds {states.Count} parameters, not these {parameters.Count}", nameof(parameters));
+        double learningRate = 0;
+        foreach (var group in optimizer.ParamGroups)
+        {
+            learningRate = group.LearningRate;  // one group: the trainer's
+            break;
+        }
         var work = new List<(Parameter Parameter, Tensor Grad, Adam.State State)>(parameters.Count);
         for (int i = 0; i < parameters.Count; i++)
         {

@@ -63,7 +63,7 @@ public sealed class ImageFolderLoader : IAsyncDisposable
     /// <summary>The next batch (waits only if the producer is behind).</summary>
     public ValueTask<TrainingBatch> NextAsync(CancellationToken cancellationToken = default) => _batches.Reader.ReadAsync(cancellationToken);
 
-    /// <summary>Gives a batch's pixel buffer back for reuse; the batch must not be read afterwards.</summary>
+    /// <summary>Gives a batch's pixel buffer back for reuse; its <see cref="TrainingBatch.Pixels"/> must not be read afterwards.</summary>
     public void Return(TrainingBatch batch)
     {
         ArgumentNullException.ThrowIfNull(batch);

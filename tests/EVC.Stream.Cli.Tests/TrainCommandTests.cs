@@ -63,3 +63,27 @@ public sealed class ModelDefaultsTests : IDisposable
         Assert.Equal(model, Commands.ModelDefaults.FindShipped(deep));
     }
 }
+
+/// <summary><c>bench train</c>: rounds of timed steps, a JSON report, and clear errors for bad settings.</summary>
+[Collection("Console")]
+public sealed class TrainBenchCommandTests
+{
+    [Fact]
+    public void Rounds_of_timed_steps_are_reported_as_json()
+    {
+        (int code, string stdout, string error) = CliRunner.Run("bench", "train", "--pytorch", "off", "--steps", "1", "--rounds", "2", "--crop", "64", "--threads", "1", "--json");
+        Assert.True(code == 0, error + stdout);
+        using var report = System.Text.Json.JsonDocument.Parse(stdout[stdout.IndexOf('{', StringComparison.Ordinal)..]);
+        Assert.Equal(2, report.RootElement.GetProperty("rounds").GetInt32());
+        Assert.Equal(2, report.RootElement.GetProperty("steps").GetInt32());
+        Assert.False(report.RootElement.GetProperty("pytorch_measured_side_by_side").GetBoolean());
+        Assert.True(report.RootElement.GetProperty("median_step_seconds").GetDouble() > 0);
+    }
+
+    [Fact]
+    public void Bad_settings_are_one_line_errors()
+    {
+        Assert.Contains("--rounds", CliRunner.AssertOneLineError("bench", "train", "--rounds", "0"));
+        Assert.Contains("--crop", CliRunner.AssertOneLineError("bench", "train", "--crop", "100"));
+    }
+}
