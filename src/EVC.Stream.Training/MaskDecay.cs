@@ -187,6 +187,43 @@ public sealed class MaskDecay : IDisposable
         return student;
     }
 
+    /// <summary>
+    /// The inverse of <see cref="ExportStudent"/>, for a teacher when only a smaller model is trained: a model of the
+    /// wider <paramref name="teacher"/> architecture whose leading channels hold <paramref name="student"/>'s parameters
+    /// and whose extra channels start silent — every weight that reads an extra input channel is zero, so the grown
+    /// model computes exactly what the student computes, while the extra channels (fresh default initialisation on their
+    /// output side) receive gradients from the first step and learn what the student could not hold.
+    /// </summary>
+    /// <exception cref="ArgumentException">A width of <paramref name="teacher"/> is narrower than the student's.</exception>
+    public static EvcModel GrowTeacher(EvcModel student, EvcArchitecture teacher)
+    {
+        ArgumentNullException.ThrowIfNull(student);
+        ArgumentNullException.ThrowIfNull(teacher);
+        var grown = new EvcModel(teacher);
+        Dictionary<string, Tensor> source = student.state_dict();
+        using var noGrad = no_grad();
+        foreach (var (name, parameter) in grown.named_parameters())
+        {
+            Tensor small = source[name].to(parameter.device);
+            if (parameter.dim() != small.dim())
+                throw new ArgumentException($"{name}: {student.Architecture.Name} and {teacher.Name} differ in rank");
+            Tensor prefix = parameter;
+            for (int dim = 0; dim < parameter.dim(); dim++)
+            {
+                if (small.shape[dim] > parameter.shape[dim])
+                    throw new ArgumentException($"{teacher.Name} is narrower than {student.Architecture.Name} at {name}: grow into a wider architecture");
+                if (small.shape[dim] != parameter.shape[dim])
+                    prefix = prefix.narrow(dim, 0, small.shape[dim]);
+            }
+            // Convolution weights (out, in, kh, kw): silence the extra inputs. Depthwise weights have in = 1 in both.
+            if (parameter.dim() == 4 && parameter.shape[1] > small.shape[1])
+                parameter.narrow(1, small.shape[1], parameter.shape[1] - small.shape[1]).zero_();
+            prefix.copy_(small);
+        }
+        grown.DetachFromDisposeScopes();
+        return grown;
+    }
+
     /// <summary>Removes the hooks: the teacher computes unmasked again.</summary>
     public void Dispose()
     {

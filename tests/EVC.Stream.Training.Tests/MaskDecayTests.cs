@@ -25,6 +25,36 @@ public class MaskDecayTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_grown_teacher_computes_what_the_student_computes_and_decays_back_to_it()
+    {
+        set_num_threads(1);
+        manual_seed(6);
+        using var student = new EvcModel(EvcArchitecture.Get("EVC_SS"));
+        using EvcModel grown = MaskDecay.GrowTeacher(student, EvcArchitecture.Get("EVC_MM"));
+        Assert.Equal("EVC_MM", grown.Architecture.Name);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        student.eval();
+        grown.eval();
+        Tensor x = rand(1, 3, 64, 64);
+        Tensor y = student.Analyse(x), yGrown = grown.Analyse(x);
+        double latent = (y - yGrown).abs().max().item<float>();
+        double image = (student.Decoder.call(y) - grown.Decoder.call(y)).abs().max().item<float>();
+        output.WriteLine($"grown EVC_MM vs EVC_SS: max |Δy| {latent:E1}, max |Δx̂| {image:E1}");
+        Assert.True(latent < 1e-4 && image < 1e-4, $"the extra channels must start silent (|Δy| {latent}, |Δx̂| {image})");
+        using var fresh = new EvcModel(EvcArchitecture.Get("EVC_MM"));
+        Assert.True((fresh.Analyse(x) - yGrown).abs().max().item<float>() > 1e-2, "a fresh EVC_MM computes something else: the test can fail");
+
+        // Masks on exactly the grown channels: forcing them to zero and exporting gives the student back, bit for bit.
+        using var masks = MaskDecay.Attach(grown, EvcArchitecture.Get("EVC_SS"), new SparsityRegularisation(SparsityKind.Paper, 0, 1));
+        masks.ForceZero();
+        using EvcModel back = masks.ExportStudent();
+        foreach (var (name, parameter) in student.named_parameters())
+            Assert.True(parameter.eq(back.state_dict()[name]).all().item<bool>(), name);
+        Assert.Throws<ArgumentException>(() => MaskDecay.GrowTeacher(grown, EvcArchitecture.Get("EVC_SS")));
+    }
+
+    [Fact]
     public async Task Paper_rule_decays_every_mask_to_exactly_zero_and_the_exported_student_is_the_masked_teacher()
     {
         EvcModel teacher = Teacher();

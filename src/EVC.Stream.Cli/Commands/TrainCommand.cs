@@ -31,6 +31,10 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         [Description("Start from these weights instead of from scratch (official .pth.tar or .safetensors).")]
         public string? Init { get; init; }
 
+        [CommandOption("--grow")]
+        [Description("With --init: the weights are of a narrower architecture (e.g. a trained EVC_SS); grow them into --arch, new channels starting silent, for a mask-decay teacher")]
+        public bool Grow { get; init; }
+
         [CommandOption("--data <DIR>")]
         [Description("Training images (default: ../shared/datasets/train).")]
         public string? Data { get; init; }
@@ -108,6 +112,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             : DecaySteps is < 1 || DecaySteps > Steps ? ValidationResult.Error("--decay-steps must be between 1 and --steps")
             : SparsityWeight < 0 ? ValidationResult.Error("--sparsity-weight must not be negative")
             : Init is not null && InitEncoders is not null ? ValidationResult.Error("give --init or --init-encoders, not both")
+            : Grow && Init is null ? ValidationResult.Error("--grow needs --init (the narrower model to grow)")
             :
             Crop % 64 != 0 || Crop < 64 ? ValidationResult.Error("--crop must be a multiple of 64")
             : Batch < 1 || Steps < 1 || SaveEvery < 1 ? ValidationResult.Error("--batch, --steps and --save-every must be positive")
@@ -156,7 +161,16 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             }
             else
             {
-                model = settings.Init is null ? new EvcModel(EvcArchitecture.Get(settings.Arch)) : WeightsFile.Load(settings.Init, settings.Arch);
+                if (settings.Init is null)
+                    model = new EvcModel(EvcArchitecture.Get(settings.Arch));
+                else if (settings.Grow)
+                {
+                    using EvcModel narrow = WeightsFile.Load(settings.Init, null);
+                    model = MaskDecay.GrowTeacher(narrow, EvcArchitecture.Get(settings.Arch));
+                    AnsiConsole.MarkupLine(Markup.Escape($"grew {narrow.Architecture.Name} ({settings.Init}) into {settings.Arch}: the extra channels start silent"));
+                }
+                else
+                    model = WeightsFile.Load(settings.Init, settings.Arch);
             }
             if (settings.Init is null && settings.InitEncoders is null)
             {
