@@ -69,7 +69,7 @@ internal sealed class CaptureCommand : Command<CaptureCommand.Settings>
         public string? Arch { get; init; }
 
         [CommandOption("--weights <FILE>")]
-        [Description("Official .pth.tar or EVC.Stream .safetensors. Default: the placeholder model (see the start-up message).")]
+        [Description("Official .pth.tar or EVC.Stream .safetensors. Default: the shipped default model, models/default.safetensors (named in the start-up message).")]
         public string? Weights { get; init; }
 
         [CommandOption("--device-type <TYPE>")]

@@ -34,9 +34,10 @@ internal static class ModelDefaults
     };
 
     /// <summary>
-    /// Loads <paramref name="weights"/>, or the placeholder default: until the training issue ships a trained default
-    /// model, that is the reference kit's EVC_SS conformance checkpoint (briefly trained, about 18 dB on Kodak).
-    /// Returns a start-up line naming the placeholder (empty when weights were given).
+    /// Loads <paramref name="weights"/>, or the shipped default model (<c>models/default.safetensors</c>, see
+    /// <see cref="FindShipped"/>); without one (a copy of the tool outside the repository) the reference kit's EVC_SS
+    /// conformance checkpoint stands in (briefly trained, about 18 dB on Kodak). Returns a start-up line naming the
+    /// model used (empty when weights were given).
     /// </summary>
     public static (EvcModel Model, string Label) Load(string? weights, string? arch, Device device)
     {

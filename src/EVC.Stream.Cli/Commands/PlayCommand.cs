@@ -28,7 +28,7 @@ internal class PlaybackSettings : CommandSettings
     public string? Arch { get; init; }
 
     [CommandOption("--weights <FILE>")]
-    [Description("Weights (default: the placeholder model; must be the weights the file was coded with).")]
+    [Description("Weights (default: the shipped default model, models/default.safetensors; must be the weights the file was coded with).")]
     public string? Weights { get; init; }
 
     [CommandOption("--device-type <TYPE>")]

@@ -64,7 +64,7 @@ internal sealed class RdBenchCommand : Command<RdBenchCommand.Settings>
         public string? Out { get; init; }
 
         [CommandOption("--weights <FILE>")]
-        [Description("EVC weights (default: the placeholder model).")]
+        [Description("EVC weights (default: the shipped default model, models/default.safetensors).")]
         public string? Weights { get; init; }
 
         [CommandOption("--arch <ARCH>")]

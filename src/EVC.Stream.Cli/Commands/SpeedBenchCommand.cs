@@ -34,7 +34,7 @@ internal sealed class SpeedBenchCommand : Command<SpeedBenchCommand.Settings>
         public string Arch { get; init; } = "EVC_SS";
 
         [CommandOption("--weights <FILE>")]
-        [Description("Weights (default: the placeholder model for EVC_SS, untrained weights for other architectures: speed does not depend on them).")]
+        [Description("Weights (default: the shipped default model for EVC_SS, untrained weights for other architectures: speed does not depend on them).")]
         public string? Weights { get; init; }
 
         [CommandOption("--device-type <TYPE>")]
