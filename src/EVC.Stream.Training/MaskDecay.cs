@@ -175,13 +175,7 @@ public sealed class MaskDecay : IDisposable
         Dictionary<string, Tensor> source = Teacher.state_dict();
         using var noGrad = no_grad();
         foreach (var (name, parameter) in student.named_parameters())
-        {
-            Tensor slice = source[name];
-            for (int dim = 0; dim < parameter.dim(); dim++)
-                if (slice.shape[dim] != parameter.shape[dim])
-                    slice = slice.narrow(dim, 0, parameter.shape[dim]);
-            parameter.copy_(slice.cpu());
-        }
+            parameter.copy_(LeadingChannels(source[name], parameter.shape).cpu());
         student.to(Teacher.QBasic.device);
         student.DetachFromDisposeScopes();
         return student;
@@ -207,21 +201,26 @@ public sealed class MaskDecay : IDisposable
             Tensor small = source[name].to(parameter.device);
             if (parameter.dim() != small.dim())
                 throw new ArgumentException($"{name}: {student.Architecture.Name} and {teacher.Name} differ in rank");
-            Tensor prefix = parameter;
             for (int dim = 0; dim < parameter.dim(); dim++)
-            {
                 if (small.shape[dim] > parameter.shape[dim])
                     throw new ArgumentException($"{teacher.Name} is narrower than {student.Architecture.Name} at {name}: grow into a wider architecture");
-                if (small.shape[dim] != parameter.shape[dim])
-                    prefix = prefix.narrow(dim, 0, small.shape[dim]);
-            }
             // Convolution weights (out, in, kh, kw): silence the extra inputs. Depthwise weights have in = 1 in both.
             if (parameter.dim() == 4 && parameter.shape[1] > small.shape[1])
                 parameter.narrow(1, small.shape[1], parameter.shape[1] - small.shape[1]).zero_();
-            prefix.copy_(small);
+            LeadingChannels(parameter, small.shape).copy_(small);
         }
         grown.DetachFromDisposeScopes();
         return grown;
+    }
+
+    /// <summary>The view of <paramref name="wide"/> holding its first <paramref name="shape"/> entries in every dimension (the kept channels).</summary>
+    private static Tensor LeadingChannels(Tensor wide, long[] shape)
+    {
+        Tensor slice = wide;
+        for (int dim = 0; dim < shape.Length; dim++)
+            if (slice.shape[dim] != shape[dim])
+                slice = slice.narrow(dim, 0, shape[dim]);
+        return slice;
     }
 
     /// <summary>Removes the hooks: the teacher computes unmasked again.</summary>

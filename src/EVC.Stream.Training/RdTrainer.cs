@@ -56,6 +56,7 @@ public sealed class RdTrainer : IAsyncDisposable
     private readonly ImageFolderLoader _loader;
     private readonly List<TorchSharp.Modules.Parameter> _optimised;
     private readonly ChannelsLastActivations _channelsLast;
+    private readonly bool _fusedAdam;
 
     private RdTrainer(EvcModel model, TrainingOptions options, string dataFolder, long step)
     {
@@ -73,6 +74,7 @@ public sealed class RdTrainer : IAsyncDisposable
         }
         _optimizer = optim.Adam(_optimised, lr: options.LearningRate);
         _channelsLast = ChannelsLastActivations.Attach(model);
+        _fusedAdam = FusedAdam.Supports(_optimised);  // parameters are placed before the trainer is built
         _loader = new ImageFolderLoader(dataFolder, options.CropSize, options.BatchSize, (int)model.QScaleAnchors.shape[0], options.Seed, firstBatch: step);
     }
 
@@ -128,7 +130,7 @@ public sealed class RdTrainer : IAsyncDisposable
         VariableRateRdObjective.Result result = VariableRateRdObjective.Forward(Model, x, batch.RateIndexes, level);
         Tensor loss = MaskDecay is null ? result.Loss : result.Loss + MaskDecay.Loss(Step).to(result.Loss.device);
         loss.backward();
-        if (FusedAdam.Supports(_optimised))
+        if (_fusedAdam)
             FusedAdam.Step(_optimizer, _optimised, Options.ClipNorm);
         else
         {

@@ -8,12 +8,19 @@ public sealed class TrainCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    [Fact]
-    public void A_tiny_run_checkpoints_validates_and_resumes()
+    /// <summary>A validation folder with one small kit image (fast real coding).</summary>
+    private string ValidationFolder()
     {
         string val = Path.Combine(_directory, "val");
         Directory.CreateDirectory(val);
-        File.Copy(Path.Combine(EVC.Stream.Tests.Shared.TestPaths.Kit, "inputs", "kodim08_crop97x61.png"), Path.Combine(val, "a.png"));
+        File.Copy(Path.Combine(EVC.Stream.Tests.Shared.TestPaths.Kit, "inputs", "kodim08_crop97x61.png"), Path.Combine(val, "a.png"), overwrite: true);
+        return val;
+    }
+
+    [Fact]
+    public void A_tiny_run_checkpoints_validates_and_resumes()
+    {
+        string val = ValidationFolder();
         string output = Path.Combine(_directory, "run");
         (int code, string stdout, string error) = CliRunner.Run("train", "--steps", "3", "--batch", "1", "--crop", "64", "--save-every", "2",
             "--val", val, "--val-every", "0", "--threads", "1", "-o", output);
@@ -33,9 +40,7 @@ public sealed class TrainCommandTests : IDisposable
     [Fact]
     public void A_scalable_run_validates_every_encoder_level()
     {
-        string val = Path.Combine(_directory, "val");
-        Directory.CreateDirectory(val);
-        File.Copy(Path.Combine(EVC.Stream.Tests.Shared.TestPaths.Kit, "inputs", "kodim08_crop97x61.png"), Path.Combine(val, "a.png"));
+        string val = ValidationFolder();
         string output = Path.Combine(_directory, "rrl");
         (int code, string stdout, string error) = CliRunner.Run("train", "--arch", "Scale_EVC_SS", "--steps", "2", "--batch", "1", "--crop", "64",
             "--val", val, "--val-every", "0", "--threads", "1", "-o", output);
