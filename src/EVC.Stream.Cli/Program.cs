@@ -1,4 +1,5 @@
 using EVC.Stream.Cli.Commands;
+using EVC.Stream.Cli.Usage;
 using Spectre.Console.Cli;
 
 namespace EVC.Stream.Cli;
@@ -7,16 +8,41 @@ namespace EVC.Stream.Cli;
 public static class Program
 {
     /// <summary>Runs the command line; returns the process exit code.</summary>
-    public static int Main(string[] args)
+    public static int Main(string[] args) =>
+        // Spectre.Console.Cli reads a lone "-" as a nameless option; pass it on as a token no real argument can equal.
+        Run(Array.ConvertAll(args, a => a == "-" ? StdioArgument : a));
+
+    /// <summary>Checks the options, then runs the command tree (the tests call this too).</summary>
+    internal static int Run(string[] args)
     {
+        try
+        {
+            OptionChecker.Check(args);
+        }
+        catch (UsageException e)
+        {
+            return ErrorReporter.Report(e, null);
+        }
         var app = new CommandApp();
         app.Configure(Configure);
-        // Spectre.Console.Cli reads a lone "-" as a nameless option; pass it on as a token no real argument can equal.
-        return app.Run(Array.ConvertAll(args, a => a == "-" ? StdioArgument : a));
+        return app.Run(args);
     }
+
+    /// <summary>The tool's version (from the assembly, set in Directory.Build.props).</summary>
+    internal static string Version =>
+        typeof(Program).Assembly.GetCustomAttributes(typeof(System.Reflection.AssemblyInformationalVersionAttribute), false) is [System.Reflection.AssemblyInformationalVersionAttribute { InformationalVersion: string v }, ..]
+            ? v.Split('+')[0]
+            : typeof(Program).Assembly.GetName().Version?.ToString() ?? "0";
 
     /// <summary>What a lone "-" (stdin or stdout) on the command line reaches commands as; "\0" never occurs in real arguments.</summary>
     internal const string StdioArgument = "\0-";
+
+    /// <summary>
+    /// Standard output as a stream that reports a closed pipe: .NET's console stream silently ignores EPIPE, so a
+    /// reader that went away (<c>| head -c 3000</c>) would look like success.
+    /// </summary>
+    internal static System.IO.Stream OpenStandardOutput() =>
+        new FileStream(new Microsoft.Win32.SafeHandles.SafeFileHandle(1, ownsHandle: false), FileAccess.Write, 1 << 16);
 
     /// <summary>True for "-" or <see cref="StdioArgument"/>: the argument names stdin or stdout.</summary>
     internal static bool IsStdio(string? argument) => argument is "-" or StdioArgument;
@@ -25,6 +51,11 @@ public static class Program
     internal static void Configure(IConfigurator config)
     {
         config.SetApplicationName("evcstream");
+        config.SetApplicationVersion(Version);
+        // Help and --version go to the console of this run (the tests give each run its own).
+        config.ConfigureConsole(Spectre.Console.AnsiConsole.Console);
+        // Unknown options and stray arguments are errors, never silently ignored.
+        config.UseStrictParsing();
         config.SetExceptionHandler(ErrorReporter.Report);
         config.AddBranch("image", image =>
         {

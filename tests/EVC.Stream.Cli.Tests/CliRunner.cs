@@ -18,9 +18,7 @@ internal static class CliRunner
         AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) });
         try
         {
-            var app = new CommandApp();
-            app.Configure(Program.Configure);
-            int code = app.Run(args);
+            int code = Program.Run(args);
             return (code, output.ToString(), error.ToString());
         }
         finally

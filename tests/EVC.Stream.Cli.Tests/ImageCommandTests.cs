@@ -18,7 +18,7 @@ public sealed class ImageCommandTests : IDisposable
     {
         string bin = Path.Combine(_directory, "out.bin");
         (int code, _, string error) = CliRunner.Run("image", "encode", Path.Combine(s_kit, "inputs", "kodim08_crop97x61.png"), "-o", bin,
-            "--arch", "EVC_SS", "--weights", Checkpoint, "--rate-index", "2");
+            "--arch", "EVC_SS", "--weights", Checkpoint, "--quality", "2");
         Assert.True(code == 0, error);
         Assert.Equal(File.ReadAllBytes(Path.Combine(s_kit, "bin", "ss_kodim08crop97x61_r2.bin")), File.ReadAllBytes(bin));
 
@@ -53,7 +53,7 @@ public sealed class ImageCommandTests : IDisposable
         string input = Path.Combine(s_kit, "inputs", "kodim05_crop250x166.png");
         string bin = Path.Combine(_directory, "det.bin");
         (int code, string output, string error) = CliRunner.Run("image", "encode", input, "-o", bin, "--arch", "EVC_SS", "--weights", Checkpoint,
-            "--rate-index", "1", "--deterministic", "--threads", "2");
+            "--quality", "1", "--deterministic", "--threads", "2");
         Assert.True(code == 0, error);
         Assert.Contains("deterministic mode", output);
         Assert.Equal("EVCD\u0001"u8.ToArray(), File.ReadAllBytes(bin)[..5]);

@@ -58,7 +58,7 @@ public sealed class ModelDefaultsTests : IDisposable
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
     [Fact]
-    public void The_shipped_default_model_is_found_above_the_start_folder_and_absent_means_the_placeholder()
+    public void The_shipped_default_model_is_found_above_the_start_folder_and_absent_means_none()
     {
         string deep = Directory.CreateDirectory(Path.Combine(_directory, "a", "b", "c")).FullName;
         Assert.Null(Commands.ModelDefaults.FindShipped(deep));

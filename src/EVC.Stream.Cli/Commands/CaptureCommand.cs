@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Globalization;
 using EVC.Stream.Cli.Benchmarks;
 using EVC.Stream.Cli.Live;
+using EVC.Stream.Cli.Usage;
 using EVC.Stream.Container;
 using EVC.Stream.Media.Video;
 using EVC.Stream.Model.Checkpoints;
@@ -22,13 +23,13 @@ namespace EVC.Stream.Cli.Commands;
 /// </summary>
 internal sealed class CaptureCommand : Command<CaptureCommand.Settings>
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : OverwriteSettings
     {
         [CommandOption("--device <DEVICE>")]
         [Description("Camera number N (/dev/videoN), screen (x11grab of $DISPLAY) or test (FFmpeg's synthetic testsrc2).")]
         public string? Device { get; init; }
 
-        [CommandOption("--input <INPUT>")]
+        [CommandOption("-i|--input <INPUT>")]
         [Description("A file or URL FFmpeg can read (including .y4m), or a folder of PNG images.")]
         public string? Input { get; init; }
 
@@ -36,11 +37,11 @@ internal sealed class CaptureCommand : Command<CaptureCommand.Settings>
         [Description("Output .evcs, or - for stdout. Default: capture-<time>.evcs.")]
         public string? Output { get; init; }
 
-        [CommandOption("--size <WxH>")]
+        [CommandOption("-s|--size <WxH>")]
         [Description("Frame size. Default: the source's own; cameras 640x480; screen 1280x720; test source 128x96 on CPU (real time on 2 cores), 1280x720 on CUDA.")]
         public string? Size { get; init; }
 
-        [CommandOption("--fps <F>")]
+        [CommandOption("-r|--fps <F>")]
         [Description("Frame rate. Default: the source's; 30 for live sources (10 for the test source on CPU).")]
         public double? Fps { get; init; }
 
@@ -48,7 +49,7 @@ internal sealed class CaptureCommand : Command<CaptureCommand.Settings>
         [Description("Stop after N frames.")]
         public long? Frames { get; init; }
 
-        [CommandOption("--duration <SECONDS>")]
+        [CommandOption("-t|--duration <SECONDS>")]
         [Description("Stop after this much source time.")]
         public double? Duration { get; init; }
 
@@ -56,11 +57,11 @@ internal sealed class CaptureCommand : Command<CaptureCommand.Settings>
         [Description("V4L2 camera pixel format (e.g. mjpeg, yuyv422).")]
         public string? InputFormat { get; init; }
 
-        [CommandOption("--quality <Q>")]
+        [CommandOption("-q|--quality <Q>")]
         [Description("A rate index 0..3 of the model's anchors (0 = lowest rate), or a q_scale such as 1.5. Default: rate index 1.")]
         public string? Quality { get; init; }
 
-        [CommandOption("--bitrate <RATE>")]
+        [CommandOption("-b|--bitrate <RATE>")]
         [Description("Hold a target bitrate (e.g. 500k, 4M): q_scale adapts per frame.")]
         public string? Bitrate { get; init; }
 
@@ -103,16 +104,49 @@ internal sealed class CaptureCommand : Command<CaptureCommand.Settings>
         public override ValidationResult Validate()
         {
             if ((Device is null) == (Input is null))
-                return ValidationResult.Error("give --device N|screen|test or --input FILE|URL|DIR (one of them)");
+                return ValidationResult.Error(Device is null ? "give a source: --device N|screen|test or -i FILE|URL|DIR" : "give --device or -i, not both");
             if (DeviceType is not ("cpu" or "cuda" or "auto"))
                 return ValidationResult.Error("--device-type must be cpu, cuda or auto");
             if (Quality is not null && Bitrate is not null)
                 return ValidationResult.Error("give --quality or --bitrate, not both");
+            if (Quality is not null && !Model.Models.Quality.TryParse(Quality, out _))
+                return ValidationResult.Error($"--quality {Quality}: give a rate index 0..{EvcArchitecture.AnchorCount - 1} or a q_scale {Model.Models.QScale.Min}..{Model.Models.QScale.Max} such as 1.5");
             if (EncoderLevel != "auto" && !(int.TryParse(EncoderLevel, NumberStyles.None, CultureInfo.InvariantCulture, out int level) && level <= 15))
                 return ValidationResult.Error("--encoder-level must be 0..3 or auto");
-            if (Frames is <= 0 || Duration is <= 0 || Fps is <= 0 || Threads is < 1 || Batch is < 1)
-                return ValidationResult.Error("--frames, --duration, --fps, --threads and --batch must be positive");
-            return ValidationResult.Success();
+            if (Frames is < 1)
+                return ValidationResult.Error($"--frames {Frames}: must be at least 1");
+            if (Duration is double duration && !(duration > 0 && duration <= Limits.MaxDurationSeconds))
+                return ValidationResult.Error(string.Create(CultureInfo.InvariantCulture, $"--duration {duration}: must be more than 0 and at most {Limits.MaxDurationSeconds:0} s (a year)"));
+            if (Fps is double fps && !(fps >= Limits.MinFps && fps <= Limits.MaxFps))
+                return ValidationResult.Error(string.Create(CultureInfo.InvariantCulture, $"--fps {fps}: must be {Limits.MinFps}..{Limits.MaxFps}"));
+            if (Threads is < 1 or > 1024)
+                return ValidationResult.Error($"--threads {Threads}: must be 1..1024");
+            if (Batch is < 1 or > Limits.MaxBatch)
+                return ValidationResult.Error($"--batch {Batch}: must be 1..{Limits.MaxBatch}");
+            if (Size is not null)
+            {
+                try
+                {
+                    (int width, int height) = BenchmarkMath.ParseSize(Size);
+                    Limits.CheckFrame(width, height, Batch ?? 1, "--size");
+                }
+                catch (Exception e) when (e is ArgumentException or UsageException)
+                {
+                    return ValidationResult.Error(e.Message);
+                }
+            }
+            if (Bitrate is not null)
+            {
+                try
+                {
+                    ParseBitrate(Bitrate);
+                }
+                catch (ArgumentException e)
+                {
+                    return ValidationResult.Error(e.Message);
+                }
+            }
+            return base.Validate();
         }
     }
 
@@ -121,29 +155,36 @@ internal sealed class CaptureCommand : Command<CaptureCommand.Settings>
 
     private static async Task<int> ExecuteAsync(Settings settings, CancellationToken cancellationToken)
     {
+        string output = settings.Output ?? $"capture-{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}.evcs";
+        OutputGuard.Check(output, settings.Overwrite);
         FFmpegTool.Require();
         Device device = ModelDefaults.ChooseDevice(settings.DeviceType);
         bool onCpu = device.type == TorchSharp.DeviceType.CPU;
         VideoSourceOptions source = SourceOptions(settings, onCpu, out string? sizeReason);
         VideoFormat format = await VideoSource.ProbeAsync(source, cancellationToken).ConfigureAwait(false);
+        int batch = settings.Batch ?? (onCpu ? 1 : 4);
+        Limits.CheckFrame(format.Width, format.Height, batch, settings.Size is null ? $"the source's size ({source.Label})" : "--size");
 
         set_num_threads(settings.Threads ?? Environment.ProcessorCount);
         (EvcModel model, string weightsLabel) = ModelDefaults.Load(settings.Weights, settings.Arch, device);
         StreamMode mode = settings.Official ? StreamMode.Official : StreamMode.Deterministic;
         var codec = new ImageCodec(model, mode);
-        double q = ParseQuality(settings.Quality, model, out string qualityLabel);
+        Quality quality = settings.Quality is null ? Quality.Default : ParseQuality(settings.Quality);
+        double q = quality.Resolve(model);
         double targetBitrate = settings.Bitrate is null ? 0 : ParseBitrate(settings.Bitrate);
         var rate = new RateController(q, targetBitrate, format.FrameRate);
 
-        string output = settings.Output ?? $"capture-{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}.evcs";
         bool toStdout = Program.IsStdio(output);
         TextWriter info = toStdout ? Console.Error : Console.Out;
-        if (weightsLabel.Length > 0)
-            await info.WriteLineAsync(weightsLabel).ConfigureAwait(false);
-        if (sizeReason is not null)
-            await info.WriteLineAsync(sizeReason).ConfigureAwait(false);
-        await info.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"capturing {source.Label} at {format.Width}x{format.Height}, {format.FrameRate:0.##} fps → {(toStdout ? "stdout" : output)}; {model.Architecture.Name} on {device.type.ToString().ToLowerInvariant()}, {mode.ToString().ToLowerInvariant()} mode, {(targetBitrate > 0 ? $"target {targetBitrate / 1e3:F0} kbit/s" : qualityLabel)}; Ctrl+C stops and finishes the file")).ConfigureAwait(false);
+        if (!settings.Quiet)
+        {
+            if (weightsLabel.Length > 0)
+                await info.WriteLineAsync(weightsLabel).ConfigureAwait(false);
+            if (sizeReason is not null)
+                await info.WriteLineAsync(sizeReason).ConfigureAwait(false);
+            await info.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"capturing {source.Label} at {format.Width}x{format.Height}, {format.FrameRate:0.##} fps → {(toStdout ? "stdout" : output)}; {model.Architecture.Name} on {device.type.ToString().ToLowerInvariant()}, {mode.ToString().ToLowerInvariant()} mode, {(targetBitrate > 0 ? $"target {targetBitrate / 1e3:F0} kbit/s" : quality.ToString())}; Ctrl+C stops and finishes the file")).ConfigureAwait(false);
+        }
 
         var header = new EvcsHeader
         {
@@ -158,85 +199,77 @@ internal sealed class CaptureCommand : Command<CaptureCommand.Settings>
             ColorRange = EvcsColorRange.Full,
             FrameRate = Rational(format.FrameRate),
             EncoderName = "evcstream",
-            EncoderVersion = typeof(CaptureCommand).Assembly.GetName().Version?.ToString() ?? "",
+            EncoderVersion = Program.Version,
             Metadata = [new("source", source.Label)],
         };
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var abort = new CancellationTokenSource();
-        int presses = 0;
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            e.Cancel = true;  // finish the file instead of dying
-            if (Interlocked.Increment(ref presses) == 1)
-                stop.Cancel();
-            else
-                abort.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
-        // SIGTERM (docker stop, systemd, kill) finishes the file the same way.
-        using var onTerminate = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGTERM, signal =>
-        {
-            signal.Cancel = true;
-            if (Interlocked.Increment(ref presses) == 1)
-                stop.Cancel();
-            else
-                abort.Cancel();
-        });
+        // Ctrl+C, SIGTERM (docker stop, systemd, kill) and SIGHUP (a closed terminal) stop capturing and finish the
+        // file; a second one stops coding too, and the file still closes cleanly.
+        using var interrupts = new InterruptHandler(stop, abort);
         var stats = new PipelineStats(source.Label, CapturePipeline.StageNames) { TargetBitrate = targetBitrate };
         CaptureResult result;
         string? closeError = null;
-        try
+        System.IO.Stream stream = toStdout ? Program.OpenStandardOutput() : new FileStream(output, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16, useAsync: true);
+        await using (stream.ConfigureAwait(false))
         {
-            System.IO.Stream stream = toStdout ? Console.OpenStandardOutput() : new FileStream(output, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16, useAsync: true);
-            await using (stream.ConfigureAwait(false))
+            EvcsWriter writer = await EvcsWriter.CreateAsync(stream, header, new EvcsWriterOptions { FsyncInterval = TimeSpan.FromSeconds(1), LeaveOpen = true }, cancellationToken).ConfigureAwait(false);
+            await using (writer.ConfigureAwait(false))
             {
-                EvcsWriter writer = await EvcsWriter.CreateAsync(stream, header, new EvcsWriterOptions { FsyncInterval = TimeSpan.FromSeconds(1), LeaveOpen = true }, cancellationToken).ConfigureAwait(false);
-                await using (writer.ConfigureAwait(false))
+                await using (var dashboard = new Dashboard(stats, $"evcstream capture → {(toStdout ? "stdout" : output)}", settings.Stats, settings.Quiet || toStdout && Console.IsErrorRedirected))
                 {
-                    await using (var dashboard = new Dashboard(stats, $"evcstream capture → {(toStdout ? "stdout" : output)}", settings.Stats, settings.Quiet || toStdout && Console.IsErrorRedirected))
+                    var options = new CaptureOptions
                     {
-                        var options = new CaptureOptions
-                        {
-                            BatchSize = settings.Batch ?? (onCpu ? 1 : 4),
-                            EntropyWorkers = Math.Max(1, Environment.ProcessorCount - 1),
-                            Rate = rate,
-                            EncoderLevel = settings.EncoderLevel == "auto" ? -1 : int.Parse(settings.EncoderLevel, CultureInfo.InvariantCulture),
-                            AutoEncoderLevel = settings.EncoderLevel == "auto",
-                        };
-                        result = await CapturePipeline.RunAsync(source, format, codec, writer, options, stats, stop.Token, abort.Token).ConfigureAwait(false);
-                    }
-                    try
-                    {
-                        if (result.Error is not IOException)  // after a failed write the file already ends at its last complete packet
-                            await writer.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
-                    }
-                    catch (Exception e) when (e is IOException or InvalidOperationException)
-                    {
-                        closeError = e.Message;
-                    }
+                        BatchSize = batch,
+                        EntropyWorkers = Math.Max(1, Environment.ProcessorCount - 1),
+                        Rate = rate,
+                        EncoderLevel = settings.EncoderLevel == "auto" ? -1 : int.Parse(settings.EncoderLevel, CultureInfo.InvariantCulture),
+                        AutoEncoderLevel = settings.EncoderLevel == "auto",
+                    };
+                    result = await CapturePipeline.RunAsync(source, format, codec, writer, options, stats, stop.Token, abort.Token).ConfigureAwait(false);
+                }
+                try
+                {
+                    if (result.Error is not IOException)  // after a failed write the file already ends at its last complete packet
+                        await writer.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is IOException or InvalidOperationException)
+                {
+                    closeError = e.Message;
                 }
             }
         }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
 
-        double seconds = stats.Snapshot().Elapsed.TotalSeconds;
-        string bitrateText = result.Written > 0 ? string.Create(CultureInfo.InvariantCulture, $", {result.Bytes * 8.0 / Math.Max(result.Written / format.FrameRate, 1e-9) / 1e3:F0} kbit/s at {format.FrameRate:0.##} fps{(targetBitrate > 0 ? $" (target {targetBitrate / 1e3:F0})" : "")}") : "";
+        string where = toStdout ? "stdout" : output;
+        double streamSeconds = result.Written / format.FrameRate;
+        string bitrateText = result.Written > 0 ? string.Create(CultureInfo.InvariantCulture, $", {result.Bytes * 8.0 / streamSeconds / 1e3:F0} kbit/s over {streamSeconds:0.##} s of stream{(targetBitrate > 0 ? $" (target {targetBitrate / 1e3:F0})" : "")}") : "";
         string summary = string.Create(CultureInfo.InvariantCulture,
-            $"{(toStdout ? "stdout" : output)}: {result.Written} frames written, {result.Captured} captured, {result.Dropped} dropped, {result.Bytes:N0} payload bytes{bitrateText}, {seconds:F1} s");
+            $"{where}: {result.Written} frames written, {result.Captured} captured, {result.Dropped} dropped, {result.Bytes:N0} payload bytes{bitrateText}, {stats.Snapshot().Elapsed.TotalSeconds:F1} s");
         await info.WriteLineAsync(summary).ConfigureAwait(false);
         if (closeError is not null)
-            throw new IOException($"could not finish {output} ({closeError}); the {result.Written} frames written before are playable");
+            throw new OutputFailedException($"could not finish {where} ({closeError}); the {result.Written} frames written before are playable");
         if (result.Error is not null and not OperationCanceledException)
         {
-            if (result.Error is IOException io && result.Written > 0)
-                throw new IOException($"{io.Message}; the {result.Written} frames written before are playable", io);
+            if (result.Error is IOException io && (ErrorReporter.IsOutputFailure(io) || toStdout))
+                throw new OutputFailedException($"writing {where} failed after {result.Written} frames: {io.Message}{(toStdout ? "" : "; the frames written before are playable")}", io);
             throw result.Error;
         }
-        return 0;
+        if (interrupts.Count >= 2)
+            return ExitCodes.Interrupted;
+        if (interrupts.Count == 0 && ExpectedFrames(settings, format, source) is long expected && result.Captured < expected - Math.Max(2, expected / 50))
+            throw new PartialOutputException($"{source.Label} ended early: {result.Captured} of the {expected} frames its header declares were read (a cut or damaged file?); {where} holds the {result.Written} frames written");
+        return ExitCodes.Success;
+    }
+
+    /// <summary>Frames a file source should deliver: its declared duration at the capture rate, capped by --frames/--duration; null when unknown or live.</summary>
+    private static long? ExpectedFrames(Settings settings, VideoFormat format, VideoSourceOptions source)
+    {
+        if (source.Kind != VideoSourceKind.File || format.Duration is not TimeSpan declared)
+            return null;
+        double seconds = Math.Min(declared.TotalSeconds, settings.Duration ?? double.MaxValue);
+        long expected = (long)Math.Floor(seconds * format.FrameRate + 1e-6);
+        return Math.Min(expected, settings.Frames ?? long.MaxValue);
     }
 
     private static VideoSourceOptions SourceOptions(Settings settings, bool onCpu, out string? sizeReason)
@@ -288,27 +321,9 @@ internal sealed class CaptureCommand : Command<CaptureCommand.Settings>
         };
     }
 
-    internal static double ParseQuality(string? text, EvcModel model, out string label)
-    {
-        if (text is null)
-        {
-            label = "rate index 1";
-            return model.Anchor(1);
-        }
-        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int index))
-        {
-            if (index >= model.QScaleAnchors.shape[0])
-                throw new ArgumentException($"--quality {text}: the model has rate indexes 0..{model.QScaleAnchors.shape[0] - 1} (or give a q_scale such as 1.5)");
-            label = $"rate index {index}";
-            return model.Anchor(index);
-        }
-        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double q) && q > 0)
-        {
-            label = string.Create(CultureInfo.InvariantCulture, $"q_scale {QScale.Round(q).QUsed}");
-            return q;
-        }
-        throw new ArgumentException($"--quality {text}: give a rate index 0..3 or a q_scale such as 1.5");
-    }
+    internal static Quality ParseQuality(string text) =>
+        Quality.TryParse(text, out Quality quality) ? quality
+        : throw new UsageException($"--quality {text}: give a rate index 0..{EvcArchitecture.AnchorCount - 1} or a q_scale {QScale.Min}..{QScale.Max} such as 1.5");
 
     internal static double ParseBitrate(string text)
     {
@@ -318,8 +333,8 @@ internal sealed class CaptureCommand : Command<CaptureCommand.Settings>
             (multiplier, t) = (1e3, t[..^1]);
         else if (t.EndsWith('M') || t.EndsWith('m'))
             (multiplier, t) = (1e6, t[..^1]);
-        if (!double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || value <= 0)
-            throw new ArgumentException($"--bitrate {text}: give bits per second, e.g. 500k or 4M");
+        if (!double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !(value > 0 && value * multiplier <= 1e10))
+            throw new ArgumentException($"--bitrate {text}: give bits per second up to 10G, e.g. 500k or 4M");
         return value * multiplier;
     }
 

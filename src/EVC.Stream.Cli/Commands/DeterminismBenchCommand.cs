@@ -28,17 +28,13 @@ internal sealed class DeterminismBenchCommand : Command<DeterminismBenchCommand.
         [Description("Number of images (a multiple of 4). Default 8.")]
         public int Count { get; init; } = 8;
 
-        [CommandOption("--size <WxH>")]
+        [CommandOption("-s|--size <WxH>")]
         [Description("Crop size (any size; padded to multiples of 64 as the codec does). Default 512x512.")]
         public string Size { get; init; } = "512x512";
 
-        [CommandOption("--rate-index <I>")]
-        [Description("Rate anchor. Default 1.")]
-        public int RateIndex { get; init; } = 1;
-
-        [CommandOption("--q-scale <Q>")]
-        [Description("A q_scale instead of a rate anchor.")]
-        public double? QScale { get; init; }
+        [CommandOption("-q|--quality <Q>")]
+        [Description("A rate index 0..3 of the model's anchors, or a q_scale such as 1.5. Default: rate index 1.")]
+        public string? Quality { get; init; }
 
         [CommandOption("--mode <MODE>")]
         [Description("official, deterministic or both (default).")]
@@ -66,7 +62,6 @@ internal sealed class DeterminismBenchCommand : Command<DeterminismBenchCommand.
         };
         string kit = ReferenceKit.Find(null) ?? throw new DirectoryNotFoundException("reference kit not found (../shared/reference/evc-official)");
         string images = settings.Images ?? ReferenceKit.Dataset(kit, "kodak");
-        string weights = settings.Weights ?? Path.Combine(kit, "checkpoints", "EVC_SS.pth.tar");
 
         int paddedWidth = ImageCodec.PaddedSize(width), paddedHeight = ImageCodec.PaddedSize(height);
         var crops = new List<float[]>();
@@ -86,8 +81,9 @@ internal sealed class DeterminismBenchCommand : Command<DeterminismBenchCommand.
         if (crops.Count < settings.Count)
             throw new ArgumentException($"{images} has only {crops.Count} images of at least {width}x{height}");
 
-        EvcModel model = WeightsFile.Load(weights, settings.Arch);
-        double q = settings.QScale ?? model.Anchor(settings.RateIndex);
+        (EvcModel model, _) = ModelDefaults.Load(settings.Weights, settings.Arch, CPU);
+        Quality quality = settings.Quality is null ? Quality.Default : CaptureCommand.ParseQuality(settings.Quality);
+        double q = quality.Resolve(model);
         Setting[] grid = [new("batch 1, 1 thread", 1, 1), new("batch 1, 2 threads", 1, 2), new("batch 4, 1 thread", 4, 1), new("batch 4, 2 threads", 4, 2)];
         var results = new List<SettingResult>();
         foreach (StreamMode mode in modes)
@@ -96,7 +92,7 @@ internal sealed class DeterminismBenchCommand : Command<DeterminismBenchCommand.
 
         if (settings.Json)
         {
-            Console.Out.WriteLine(JsonSerializer.Serialize(new { benchmark = "determinism", frames = crops.Count, frame = $"{width}x{height}", rate_index = settings.QScale is null ? settings.RateIndex : (int?)null, q_scale = QScale.Round(q).QUsed, results }, s_json));
+            Console.Out.WriteLine(JsonSerializer.Serialize(new { benchmark = "determinism", frames = crops.Count, frame = $"{width}x{height}", rate_index = quality.RateIndex, q_scale = QScale.Round(q).QUsed, results }, s_json));
             return 0;
         }
         foreach (StreamMode mode in modes)

@@ -21,7 +21,7 @@ internal sealed class EntropyBenchCommand : Command<EntropyBenchCommand.Settings
         [Description("Timed repetitions per measurement; medians are reported. Default 15.")]
         public int Repeat { get; init; } = 15;
 
-        [CommandOption("--size <WxH>")]
+        [CommandOption("-s|--size <WxH>")]
         [Description("Frame size of the latent (multiples of 64). Default 1920x1088 (1080p padded).")]
         public string Size { get; init; } = "1920x1088";
 

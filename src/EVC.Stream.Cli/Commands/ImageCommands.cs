@@ -2,6 +2,7 @@ using System.ComponentModel;
 using EVC.Stream.Media;
 using EVC.Stream.Model.Codec;
 using EVC.Stream.Model.Models;
+using EVC.Stream.Cli.Usage;
 using Spectre.Console;
 using Spectre.Console.Cli;
 using static TorchSharp.torch;
@@ -24,9 +25,9 @@ internal sealed class ImageEncodeCommand : Command<ImageEncodeCommand.Settings>
         [Description("Output .bin.")]
         public string? Output { get; init; }
 
-        [CommandOption("--q-scale <Q>")]
-        [Description("q_scale (rounded to q_index = round(q·100), 0.01..655).")]
-        public double? QScale { get; init; }
+        [CommandOption("-q|--quality <Q>")]
+        [Description("A rate index 0..3 of the model's anchors (0 = lowest rate), or a q_scale such as 1.5. Default: rate index 1.")]
+        public string? Quality { get; init; }
 
         [CommandOption("--encoder-level <L>")]
         [Description("Scalable-encoder models: encoder level 0..3 (lower is faster), or auto (the lowest RD cost, as the official scalable encoder chooses). Default: the highest.")]
@@ -40,18 +41,12 @@ internal sealed class ImageEncodeCommand : Command<ImageEncodeCommand.Settings>
         [Description("Deterministic stream mode: entropy parameters in exact fixed point, so the .bin decodes identically on any device, batch and thread count (an EVCD-prefixed .bin; the official code cannot read it). Default: the official .bin.")]
         public bool Deterministic { get; init; }
 
-        [CommandOption("--rate-index <I>")]
-        [Description("Rate anchor 0..3 of the model (0 = lowest rate). Default 0 when no --q-scale.")]
-        public int? RateIndex { get; init; }
-
         public override ValidationResult Validate()
         {
             if (Output is null && !Estimate)
                 return ValidationResult.Error("-o OUT.bin is required");
-            if (QScale is not null && RateIndex is not null)
-                return ValidationResult.Error("give --q-scale or --rate-index, not both");
-            if (QScale is <= 0)
-                return ValidationResult.Error("--q-scale must be positive");
+            if (Quality is not null && !Model.Models.Quality.TryParse(Quality, out _))
+                return ValidationResult.Error($"--quality {Quality}: give a rate index 0..{EvcArchitecture.AnchorCount - 1} or a q_scale {Model.Models.QScale.Min}..{Model.Models.QScale.Max} such as 1.5");
             if (EncoderLevel is not null and not "auto" && !(int.TryParse(EncoderLevel, out int level) && level is >= 0 and <= 15))
                 return ValidationResult.Error("--encoder-level must be 0..3 or auto");
             return base.Validate();
@@ -62,12 +57,16 @@ internal sealed class ImageEncodeCommand : Command<ImageEncodeCommand.Settings>
     {
         if (!File.Exists(settings.Input))
             throw new FileNotFoundException($"input image not found: {settings.Input}", settings.Input);
+        if (!settings.Estimate)
+            OutputGuard.Check(settings.Output, settings.Overwrite);
         PlanarImage image = PlanarImage.LoadPng(settings.Input);
         if (image.Width > MaxSide || image.Height > MaxSide)
             throw new ArgumentException($"image too large: {image.Width}x{image.Height} (at most {MaxSide} per side)");
         StreamMode mode = settings.Deterministic ? StreamMode.Deterministic : StreamMode.Official;
-        (EvcModel model, Device device) = settings.LoadModel(mode);
-        double q = settings.QScale ?? model.Anchor(settings.RateIndex ?? 0);
+        (EvcModel model, Device device, string label) = settings.LoadModel(mode);
+        if (label.Length > 0)
+            Console.Error.WriteLine(label);
+        double q = (settings.Quality is null ? Model.Models.Quality.Default : CaptureCommand.ParseQuality(settings.Quality)).Resolve(model);
         using var scope = NewDisposeScope();
         Tensor x = ImageCodec.Pad(tensor(image.Data, new long[] { 1, 3, image.Height, image.Width }).to(device));
         var codec = new ImageCodec(model, mode);
@@ -92,11 +91,42 @@ internal sealed class ImageEncodeCommand : Command<ImageEncodeCommand.Settings>
         return 0;
     }
 
-    internal static void WriteAtomically(string path, byte[] bytes)
+    /// <summary>Writes to a temporary name and renames on success: a failed write (full disk) leaves no file behind.</summary>
+    internal static void WriteAtomically(string path, byte[] bytes) => WriteAtomically(path, temporary => File.WriteAllBytes(temporary, bytes));
+
+    /// <summary>Runs <paramref name="write"/> on a temporary name next to <paramref name="path"/>, renames on success and deletes it on failure.</summary>
+    internal static void WriteAtomically(string path, Action<string> write)
     {
-        string temporary = path + ".partial";
-        File.WriteAllBytes(temporary, bytes);
-        File.Move(temporary, path, overwrite: true);
+        string temporary = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, $".{Path.GetFileName(path)}.{Environment.ProcessId}.partial");
+        try
+        {
+            write(temporary);
+            File.Move(temporary, path, overwrite: true);
+        }
+        catch (IOException e)
+        {
+            TryDelete(temporary);
+            throw new OutputFailedException($"could not write {path}: {e.Message}", e);
+        }
+        catch
+        {
+            TryDelete(temporary);
+            throw;
+        }
+    }
+
+    private static void TryDelete(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
     }
 }
 
@@ -122,11 +152,15 @@ internal sealed class ImageDecodeCommand : Command<ImageDecodeCommand.Settings>
             throw new FileNotFoundException($"input bitstream not found: {settings.Input}", settings.Input);
         byte[] bin = File.ReadAllBytes(settings.Input);
         StreamMode mode = BinFile.ReadWithMode(bin).Mode;  // fail on a damaged header before loading the model
-        (EvcModel model, _) = settings.LoadModel(mode);
+        OutputGuard.Check(settings.Output, settings.Overwrite);
+        (EvcModel model, _, string label) = settings.LoadModel(mode);
+        if (label.Length > 0)
+            Console.Error.WriteLine(label);
         using var scope = NewDisposeScope();
         Tensor xHat = new ImageCodec(model).Decompress(bin, out int height, out int width);
         using Tensor cropped = xHat.narrow(2, 0, height).narrow(3, 0, width).contiguous().cpu();
-        new PlanarImage(width, height, cropped.data<float>().ToArray()).SavePng(settings.Output!);
+        var decoded = new PlanarImage(width, height, cropped.data<float>().ToArray());
+        ImageEncodeCommand.WriteAtomically(settings.Output!, decoded.SavePng);
         AnsiConsole.MarkupLine($"{Markup.Escape(settings.Output!)}: {width}x{height}");
         return 0;
     }

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json;
+using EVC.Stream.Cli.Usage;
 using EVC.Stream.Container;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -23,9 +24,33 @@ internal sealed class InfoCommand : AsyncCommand<InfoCommand.Settings>
         public bool Json { get; init; }
     }
 
-    /// <summary>Opens FILE for reading, or stdin for "-".</summary>
-    internal static System.IO.Stream OpenInput(string path) =>
-        Program.IsStdio(path) ? Console.OpenStandardInput() : new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0);
+    /// <summary>Opens FILE for reading, or stdin for "-"; errors name the file.</summary>
+    internal static System.IO.Stream OpenInput(string path)
+    {
+        if (Program.IsStdio(path))
+            return Console.OpenStandardInput();
+        if (path.Contains("://", StringComparison.Ordinal))
+            throw new UsageException($"{path}: input URLs are not supported; give a file, or - for stdin");
+        if (Directory.Exists(path))
+            throw new UsageException($"{path}: is a folder, not an .evcs file");
+        if (!System.IO.File.Exists(path))
+            throw new FileNotFoundException($"input not found: {path}", path);
+        return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 0);
+    }
+
+    /// <summary>Opens an .evcs reader on <paramref name="stream"/>; a stream that is not .evcs is reported with <paramref name="name"/>.</summary>
+    internal static async Task<EvcsReader> OpenReaderAsync(System.IO.Stream stream, string name, EvcsReaderOptions? options, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await EvcsReader.OpenAsync(stream, options, cancellationToken).ConfigureAwait(false);
+        }
+        catch (EvcsFormatException e)
+        {
+            await stream.DisposeAsync().ConfigureAwait(false);
+            throw new EvcsFormatException($"{(Program.IsStdio(name) ? "stdin" : name)}: {e.Message}", e);
+        }
+    }
 
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
@@ -68,7 +93,7 @@ internal sealed class StreamReport
 
     public static async Task<StreamReport> ReadAsync(string path, CancellationToken cancellationToken)
     {
-        await using EvcsReader reader = await EvcsReader.OpenAsync(InfoCommand.OpenInput(path), cancellationToken: cancellationToken).ConfigureAwait(false);
+        await using EvcsReader reader = await InfoCommand.OpenReaderAsync(InfoCommand.OpenInput(path), path, null, cancellationToken).ConfigureAwait(false);
         var report = new StreamReport(Program.IsStdio(path) ? "-" : path, reader.Header, reader.HeaderLength);
         while (await reader.ReadPacketAsync(cancellationToken).ConfigureAwait(false) is { } packet)
         {

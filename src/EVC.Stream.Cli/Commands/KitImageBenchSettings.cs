@@ -11,7 +11,7 @@ internal class KitImageBenchSettings : CommandSettings
     public string? Images { get; init; }
 
     [CommandOption("--weights <FILE>")]
-    [Description("Weights (default: the reference kit's EVC_SS).")]
+    [Description("Weights (default: the shipped default model).")]
     public string? Weights { get; init; }
 
     [CommandOption("--arch <ARCH>")]

@@ -26,10 +26,10 @@ internal sealed class ModelBenchCommand : Command<ModelBenchCommand.Settings>
         public string Arch { get; init; } = "EVC_SS";
 
         [CommandOption("--weights <FILE>")]
-        [Description("Weights (default: the reference kit's EVC_SS checkpoint when --arch is EVC_SS, else untrained weights).")]
+        [Description("Weights (default: the shipped default model when --arch is EVC_SS, else untrained weights: speed does not depend on them).")]
         public string? Weights { get; init; }
 
-        [CommandOption("--size <WxH>")]
+        [CommandOption("-s|--size <WxH>")]
         [Description("Frame size. Default 768x512 (the kit's speed probe).")]
         public string Size { get; init; } = "768x512";
 
@@ -60,8 +60,8 @@ internal sealed class ModelBenchCommand : Command<ModelBenchCommand.Settings>
         (int width, int height) = BenchmarkMath.ParseSize(settings.Size);
         set_num_threads(settings.Threads);
         string? weights = settings.Weights;
-        if (weights is null && settings.Arch == "EVC_SS" && ReferenceKit.Find(null) is string kit)
-            weights = Path.Combine(kit, "checkpoints", "EVC_SS.pth.tar");
+        if (weights is null && settings.Arch == "EVC_SS")
+            weights = ModelDefaults.FindShipped(AppContext.BaseDirectory, Environment.CurrentDirectory);
         EvcModel model = weights is null ? new EvcModel(EvcArchitecture.Get(settings.Arch)) : WeightsFile.Load(weights, settings.Arch);
         var codec = new ImageCodec(model);
         var random = new Random(7);

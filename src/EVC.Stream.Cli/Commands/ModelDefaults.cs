@@ -1,4 +1,3 @@
-using EVC.Stream.Cli.Benchmarks;
 using EVC.Stream.Model.Checkpoints;
 using EVC.Stream.Model.Models;
 using TorchSharp;
@@ -34,27 +33,26 @@ internal static class ModelDefaults
     };
 
     /// <summary>
-    /// Loads <paramref name="weights"/>, or the shipped default model (<c>models/default.safetensors</c>, see
-    /// <see cref="FindShipped"/>); without one (a copy of the tool outside the repository) the reference kit's EVC_SS
-    /// conformance checkpoint stands in (briefly trained, about 18 dB on Kodak). Returns a start-up line naming the
-    /// model used (empty when weights were given).
+    /// Loads <paramref name="weights"/>, or the shipped default model (<c>models/default.safetensors</c> next to the
+    /// binary — copied there by build, publish and the tool package — or in a folder above the working directory, see
+    /// <see cref="FindShipped"/>). Returns a start-up line naming the model used (empty when weights were given).
     /// </summary>
-    public static (EvcModel Model, string Label) Load(string? weights, string? arch, Device device)
+    /// <param name="weights">A checkpoint or safetensors file; null for the default model.</param>
+    /// <param name="arch">The architecture, for official checkpoints.</param>
+    /// <param name="device">Where the model runs.</param>
+    /// <param name="fallbackArch">The architecture assumed for official checkpoints when none is given; null: it must be given.</param>
+    public static (EvcModel Model, string Label) Load(string? weights, string? arch, Device device, string? fallbackArch = "EVC_SS")
     {
         string label = "";
-        if (weights is null && FindShipped(AppContext.BaseDirectory, Environment.CurrentDirectory) is string shipped)
+        if (weights is null)
         {
-            weights = shipped;  // the trained default model shipped in the repository (models/default.safetensors)
-            label = $"default model: {shipped} (trained with evcstream train; its RD is in README.md)";
+            weights = FindShipped(AppContext.BaseDirectory, Environment.CurrentDirectory)
+                ?? throw new Usage.UsageException($"no --weights given and no default model found (looked for models/default.safetensors next to {AppContext.BaseDirectory} and above {Environment.CurrentDirectory}): pass --weights FILE (official .pth.tar or .safetensors)");
+            label = $"default model: {weights}";
         }
-        else if (weights is null)
-        {
-            string kit = ReferenceKit.Find(null) ?? throw new ArgumentException("no --weights given and no default model found: pass --weights FILE (official .pth.tar or .safetensors)");
-            weights = Path.Combine(kit, "checkpoints", "EVC_SS.pth.tar");
-            arch ??= "EVC_SS";
-            label = $"PLACEHOLDER MODEL: no --weights given, using the reference kit's EVC_SS conformance checkpoint ({weights}); it is barely trained (~18 dB PSNR), so expect poor pictures until a trained default model ships";
-        }
-        EvcModel model = WeightsFile.Load(weights, arch ?? "EVC_SS");
+        else if (!File.Exists(weights))
+            throw new FileNotFoundException($"--weights {weights}: file not found", weights);
+        EvcModel model = WeightsFile.Load(weights, arch ?? (label.Length > 0 ? "EVC_SS" : fallbackArch));
         model.to(device);
         model.DetachFromDisposeScopes();
         return (model, label);

@@ -49,7 +49,7 @@ internal sealed class ModesBenchCommand : Command<ModesBenchCommand.Settings>
         if (files.Length == 0)
             throw new ArgumentException($"no PNG images in {images}");
         set_num_threads(settings.Threads ?? Environment.ProcessorCount);
-        EvcModel model = WeightsFile.Load(settings.Weights ?? Path.Combine(kit, "checkpoints", "EVC_SS.pth.tar"), settings.Arch);
+        (EvcModel model, _) = ModelDefaults.Load(settings.Weights, settings.Arch, CPU);
         var official = new ImageCodec(model, StreamMode.Official);
         var deterministic = new ImageCodec(model, StreamMode.Deterministic);
 

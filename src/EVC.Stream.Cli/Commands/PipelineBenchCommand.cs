@@ -28,7 +28,7 @@ internal sealed class PipelineBenchCommand : Command<PipelineBenchCommand.Settin
 
     public sealed class Settings : CommandSettings
     {
-        [CommandOption("--size <WxH>")]
+        [CommandOption("-s|--size <WxH>")]
         [Description("Frame size of the stubbed-network runs. Default 1920x1080.")]
         public string Size { get; init; } = "1920x1080";
 

@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Globalization;
 using EVC.Stream.Cli.Live;
+using EVC.Stream.Cli.Usage;
 using EVC.Stream.Container;
 using EVC.Stream.Media.Video;
 using EVC.Stream.Model.Codec;
@@ -13,7 +14,7 @@ using static TorchSharp.torch;
 namespace EVC.Stream.Cli.Commands;
 
 /// <summary>Options of <c>play</c> and <c>decode</c>.</summary>
-internal class PlaybackSettings : CommandSettings
+internal class PlaybackSettings : OverwriteSettings
 {
     [CommandArgument(0, "<IN>")]
     [Description("The .evcs file, or - for stdin (e.g. piped from capture -o -).")]
@@ -55,17 +56,18 @@ internal class PlaybackSettings : CommandSettings
     {
         if (DeviceType is not ("cpu" or "cuda" or "auto"))
             return Spectre.Console.ValidationResult.Error("--device-type must be cpu, cuda or auto");
-        return Threads is < 1 ? Spectre.Console.ValidationResult.Error("--threads must be at least 1") : Spectre.Console.ValidationResult.Success();
+        return Threads is < 1 or > 1024 ? Spectre.Console.ValidationResult.Error("--threads must be 1..1024") : base.Validate();
     }
 
     /// <summary>Plays or converts; <paramref name="pace"/> selects a player's timing.</summary>
     public async Task<int> RunAsync(bool pace, CancellationToken cancellationToken)
     {
         bool fromStdin = Program.IsStdio(Input);
-        if (!fromStdin && !File.Exists(Input))
-            throw new FileNotFoundException($"input not found: {Input}", Input);
-        await using System.IO.Stream stream = fromStdin ? Console.OpenStandardInput() : new FileStream(Input, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, 1 << 16, useAsync: true);
-        await using EvcsReader reader = await EvcsReader.OpenAsync(stream, new EvcsReaderOptions { Follow = Follow }, cancellationToken).ConfigureAwait(false);
+        if (Input.Contains("://", StringComparison.Ordinal))
+            throw new UsageException($"{Input}: input URLs are not supported; give a file, or - for stdin");
+        OutputGuard.Check(Output, Overwrite);
+        await using System.IO.Stream stream = fromStdin ? Console.OpenStandardInput() : InfoCommand.OpenInput(Input);
+        await using EvcsReader reader = await InfoCommand.OpenReaderAsync(stream, Input, new EvcsReaderOptions { Follow = Follow }, cancellationToken).ConfigureAwait(false);
         EvcsHeader header = reader.Header;
         StreamMode mode = header.StreamMode == EvcsStreamMode.Official ? StreamMode.Official : StreamMode.Deterministic;
         Device device = ModelDefaults.ChooseDevice(DeviceType);
@@ -79,19 +81,24 @@ internal class PlaybackSettings : CommandSettings
 
         bool rawToStdout = Program.IsStdio(Output);
         TextWriter info = rawToStdout ? Console.Error : Console.Out;
-        if (weightsLabel.Length > 0)
+        if (weightsLabel.Length > 0 && !Quiet)
             await info.WriteLineAsync(weightsLabel).ConfigureAwait(false);
         IFrameSink sink;
         string target;
+        // A file is written under a temporary name and renamed when complete: a failed decode leaves nothing behind.
+        // Frame patterns (PNG per frame) are written in place.
+        string? temporary = Output is not null && !rawToStdout && !Output.Contains('%', StringComparison.Ordinal)
+            ? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(Output))!, $".{Path.GetFileNameWithoutExtension(Output)}.{Environment.ProcessId}.partial{Path.GetExtension(Output)}")
+            : null;
         if (rawToStdout)
         {
-            sink = new RawStreamSink(Console.OpenStandardOutput());
+            sink = new RawStreamSink(Program.OpenStandardOutput());
             target = "stdout (raw rgb24)";
         }
         else if (Output is not null)
         {
             FFmpegTool.Require();
-            sink = FFmpegFrameSink.ToFile(Output, header.Width, header.Height, fps);
+            sink = FFmpegFrameSink.ToFile(temporary ?? Output, header.Width, header.Height, fps);
             target = Output;
         }
         else if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DISPLAY")) || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("WAYLAND_DISPLAY")))
@@ -102,23 +109,74 @@ internal class PlaybackSettings : CommandSettings
         }
         else
             throw new ArgumentException("no display to show a window ($DISPLAY is not set): give -o out.mp4|out.mkv|out.y4m|frames_%05d.png or -o - for raw frames");
-        await info.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"{(pace ? "playing" : "decoding")} {Input}: {header.Width}x{header.Height}, {fps:0.##} fps, {header.Architecture} {mode.ToString().ToLowerInvariant()} mode → {target}")).ConfigureAwait(false);
+        if (!Quiet)
+            await info.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"{(pace ? "playing" : "decoding")} {Input}: {header.Width}x{header.Height}, {fps:0.##} fps, {header.Architecture} {mode.ToString().ToLowerInvariant()} mode → {target}")).ConfigureAwait(false);
 
         var stats = new PipelineStats(Input, PlaybackPipeline.StageNames);
         PlaybackResult result;
-        await using (sink.ConfigureAwait(false))
+        Exception? completeError = null;
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        using var abort = new CancellationTokenSource();
+        using (var interrupts = new InterruptHandler(stop, abort))
         {
-            await using (var dashboard = new Dashboard(stats, $"evcstream {(pace ? "play" : "decode")} {Input}", Stats, Quiet || rawToStdout && Console.IsErrorRedirected))
-                result = await PlaybackPipeline.RunAsync(reader, codec, sink, new PlaybackOptions { Pace = pace }, stats, cancellationToken).ConfigureAwait(false);
-            await sink.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
+            try
+            {
+                await using (sink.ConfigureAwait(false))
+                {
+                    await using (var dashboard = new Dashboard(stats, $"evcstream {(pace ? "play" : "decode")} {Input}", Stats, Quiet || rawToStdout && Console.IsErrorRedirected))
+                        result = await PlaybackPipeline.RunAsync(reader, codec, sink, new PlaybackOptions { Pace = pace }, stats, stop.Token).ConfigureAwait(false);
+                    try
+                    {
+                        await sink.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (e is IOException or VideoIOException)
+                    {
+                        completeError = e;
+                    }
+                }
+            }
+            catch
+            {
+                DeleteQuietly(temporary);
+                throw;
+            }
+            if (interrupts.Count >= 2 || result.Error is not null and not OperationCanceledException || completeError is not null)
+                DeleteQuietly(temporary);  // an interrupted or failed conversion leaves no file
+            else if (temporary is not null)
+                File.Move(temporary, Output!, overwrite: true);
         }
         string damage = reader.Damage.Count > 0 ? $", {reader.Damage.Count} damaged region(s) skipped" : "";
         await info.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"{target}: {result.Presented} frames, {result.Late} late (skipped), {result.Undecodable} undecodable{damage}")).ConfigureAwait(false);
-        if (result.Error is not null and not OperationCanceledException)
-            throw result.Error;
-        return 0;
+        Exception? failure = result.Error is not null and not OperationCanceledException ? result.Error : completeError;
+        if (failure is IOException or VideoIOException && (rawToStdout || failure is IOException io && ErrorReporter.IsOutputFailure(io) || failure == completeError))
+            throw new OutputFailedException($"writing {target} failed after {result.Presented} frames: {failure.Message}", failure);
+        if (failure is not null)
+            throw failure;
+        if (result.Error is OperationCanceledException)
+            return ExitCodes.Interrupted;
+        if (result.Presented == 0 && result.Decoded == 0 && (result.Undecodable > 0 || reader.Damage.Count > 0))
+            throw new PartialOutputException($"{Input}: no frame could be decoded ({result.Undecodable} undecodable{damage})");
+        if (result.Undecodable > 0 || reader.Damage.Count > 0)
+            return ExitCodes.PartialOutput;  // the summary above says what was lost
+        return ExitCodes.Success;
+    }
+
+    private static void DeleteQuietly(string? path)
+    {
+        if (path is null)
+            return;
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
     }
 
     private static string WeightsFileHash(EvcModel model) => EVC.Stream.Model.Checkpoints.WeightsFile.Hash(model);

@@ -59,7 +59,7 @@ internal sealed class RdBenchCommand : Command<RdBenchCommand.Settings>
         [Description("BD-rate anchor. Default x265.")]
         public string Anchor { get; init; } = "x265";
 
-        [CommandOption("-o|--out <DIR>")]
+        [CommandOption("-o|--output <DIR>")]
         [Description("Results folder (results.jsonl, results.md, summary.json, rd-psnr.png, rd-msssim.png). Default bench-rd/<name of the image folder>.")]
         public string? Out { get; init; }
 

@@ -25,7 +25,7 @@ internal sealed class SpeedBenchCommand : Command<SpeedBenchCommand.Settings>
 
     public sealed class Settings : CommandSettings
     {
-        [CommandOption("--size <WxH>")]
+        [CommandOption("-s|--size <WxH>")]
         [Description("Frame size. Default 1920x1080.")]
         public string Size { get; init; } = "1920x1080";
 

@@ -51,7 +51,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         [Description("Validate every N steps (0: only at the end). Default 1000.")]
         public int ValEvery { get; init; } = 1000;
 
-        [CommandOption("-o|--out <DIR>")]
+        [CommandOption("-o|--output <DIR>")]
         [Description("Checkpoint folder (model.safetensors, adam.bin, state.json, log.jsonl). Default train-<arch>.")]
         public string? Out { get; init; }
 

@@ -70,7 +70,7 @@ public sealed record VideoSourceOptions
 }
 
 /// <summary>The geometry and clock a source delivers.</summary>
-public readonly record struct VideoFormat(int Width, int Height, double FrameRate);
+public readonly record struct VideoFormat(int Width, int Height, double FrameRate, TimeSpan? Duration = null);
 
 /// <summary>
 /// Reads frames from FFmpeg as packed RGB (FFmpeg converts with swscale: <c>-pix_fmt rgb24</c>, its default
@@ -117,7 +117,10 @@ public static class VideoSource
                 }
                 VideoStream video = analysis.PrimaryVideoStream ?? throw new VideoIOException($"{input} has no video stream");
                 double sourceRate = video.AverageFrameRate > 0 ? video.AverageFrameRate : video.RealFrameRate > 0 ? video.RealFrameRate : 25;
-                return new VideoFormat(Or(options.Width, video.Width ?? 0), Or(options.Height, video.Height ?? 0), options.FrameRate > 0 ? options.FrameRate : sourceRate);
+                // The declared duration lets the caller tell a source that ended early from one that ended on time.
+                TimeSpan declared = video.Duration > TimeSpan.Zero ? video.Duration : analysis.Duration;
+                return new VideoFormat(Or(options.Width, video.Width ?? 0), Or(options.Height, video.Height ?? 0), options.FrameRate > 0 ? options.FrameRate : sourceRate,
+                    isUrl || declared <= TimeSpan.Zero ? null : declared);
             }
         }
     }
