@@ -112,13 +112,10 @@ public static class CapturePipeline
         Task capture = Task.Run(async () =>
         {
             StageStats stage = stats.Stage("capture");
-            long previous = Stopwatch.GetTimestamp();
             try
             {
                 await VideoSource.RunAsync(source, format, async frame =>
                 {
-                    stage.Record(Stopwatch.GetElapsedTime(previous, frame.CapturedAt));
-                    previous = frame.CapturedAt;
                     // A live queue drops its oldest instead of waiting, so TryWrite always succeeds there; a file waits
                     // for room. A frame that arrives as the run stops is still queued (and coded) when there is room.
                     if (!captured.Writer.TryWrite(frame))
@@ -133,6 +130,9 @@ public static class CapturePipeline
                             throw;
                         }
                     }
+                    // The capture stage's latency: from the frame's arrival until the pipeline took it (waits for room
+                    // when a file source is faster than coding), not the interval between frames.
+                    stage.Record(Stopwatch.GetElapsedTime(frame.CapturedAt));
                     stats.OnCaptured();
                 }, stopSource.Token).ConfigureAwait(false);
             }

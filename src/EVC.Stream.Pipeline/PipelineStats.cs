@@ -12,6 +12,7 @@ public sealed class StageStats(string name)
 {
     private readonly LongHistogram _latency = new(TimeSpan.FromMinutes(10).Ticks / 10, 3);
     private readonly Lock _lock = new();
+    private readonly long _createdTicks = Stopwatch.GetTimestamp();
     private long _count, _countAtLastSnapshot;
     private long _lastSnapshotTicks = Stopwatch.GetTimestamp();
 
@@ -36,14 +37,14 @@ public sealed class StageStats(string name)
             Record(elapsed);
     }
 
-    /// <summary>The figures now; fps is over the time since the previous snapshot.</summary>
-    public StageSnapshot Snapshot()
+    /// <summary>The figures now; fps is over the time since the previous snapshot, or with <paramref name="wholeRun"/> over the whole run (summaries).</summary>
+    public StageSnapshot Snapshot(bool wholeRun = false)
     {
         lock (_lock)
         {
             long now = Stopwatch.GetTimestamp();
-            double seconds = Stopwatch.GetElapsedTime(_lastSnapshotTicks, now).TotalSeconds;
-            double fps = seconds > 0 ? (_count - _countAtLastSnapshot) / seconds : 0;
+            double seconds = Stopwatch.GetElapsedTime(wholeRun ? _createdTicks : _lastSnapshotTicks, now).TotalSeconds;
+            double fps = seconds > 0 ? (_count - (wholeRun ? 0 : _countAtLastSnapshot)) / seconds : 0;
             _countAtLastSnapshot = _count;
             _lastSnapshotTicks = now;
             return _count == 0
@@ -69,6 +70,7 @@ public sealed record PipelineSnapshot(
     long Dropped,
     long Late,
     long Written,
+    long? TotalFrames,
     long Bytes,
     double BitrateBitsPerSecond,
     double TargetBitrate,
@@ -83,7 +85,6 @@ public sealed class PipelineStats
     private readonly long _start = Stopwatch.GetTimestamp();
     private readonly List<(string Name, Func<int> Depth)> _queues = [];
     private long _captured, _dropped, _late, _written, _bytes, _pixels;
-    private long _bytesAtLastSnapshot, _lastSnapshotTicks = Stopwatch.GetTimestamp();
     private double _qScale;
     private int _encoderLevel = -1;
 
@@ -104,6 +105,12 @@ public sealed class PipelineStats
 
     /// <summary>The stage named <paramref name="name"/>.</summary>
     public StageStats Stage(string name) => Array.Find(Stages, s => s.Name == name) ?? throw new ArgumentException($"no stage {name}");
+
+    /// <summary>The stream's frame rate: the bitrate is payload bits ÷ stream duration (frames ÷ this rate), the same figure every summary gives.</summary>
+    public double FrameRate { get; set; }
+
+    /// <summary>Frames the run will handle when known (a file's index): progress and ETA.</summary>
+    public long? TotalFrames { get; set; }
 
     /// <summary>Target bitrate in bits per second (0: none).</summary>
     public double TargetBitrate { get; set; }
@@ -148,21 +155,29 @@ public sealed class PipelineStats
         Volatile.Write(ref _encoderLevel, encoderLevel);
     }
 
-    /// <summary>Takes a snapshot (the dashboard thread calls this about once a second).</summary>
-    public PipelineSnapshot Snapshot()
+    /// <summary>Takes a snapshot (the dashboard thread calls this about once a second); stage fps over the last interval.</summary>
+    public PipelineSnapshot Snapshot() => Take(wholeRun: false);
+
+    /// <summary>The run's summary: stage fps averaged over the whole run.</summary>
+    public PipelineSnapshot Summary() => Take(wholeRun: true);
+
+    private PipelineSnapshot Take(bool wholeRun)
     {
         long now = Stopwatch.GetTimestamp();
-        long bytes = Bytes;
-        double seconds = Stopwatch.GetElapsedTime(Interlocked.Exchange(ref _lastSnapshotTicks, now), now).TotalSeconds;
-        double bitrate = seconds > 0 ? (bytes - Interlocked.Exchange(ref _bytesAtLastSnapshot, bytes)) * 8 / seconds : 0;
+        long bytes = Bytes, written = Written;
+        double bitrate = StreamBitrate(bytes, written, FrameRate);
         long pixels = Interlocked.Read(ref _pixels);
         var stages = new StageSnapshot[Stages.Length];
         for (int i = 0; i < stages.Length; i++)
-            stages[i] = Stages[i].Snapshot();
+            stages[i] = Stages[i].Snapshot(wholeRun);
         var queues = new KeyValuePair<string, int>[_queues.Count];
         for (int i = 0; i < queues.Length; i++)
             queues[i] = new(_queues[i].Name, _queues[i].Depth());
-        return new PipelineSnapshot(Stopwatch.GetElapsedTime(_start, now), Source, stages, queues, Captured, Dropped, Late, Written, bytes, bitrate,
+        return new PipelineSnapshot(Stopwatch.GetElapsedTime(_start, now), Source, stages, queues, Captured, Dropped, Late, written, TotalFrames, bytes, bitrate,
             TargetBitrate, pixels > 0 ? bytes * 8.0 / pixels : 0, Volatile.Read(ref _qScale), Volatile.Read(ref _encoderLevel), Message);
     }
+
+    /// <summary>Payload bits ÷ stream duration (<paramref name="frames"/> ÷ <paramref name="frameRate"/>); 0 when either is unknown.</summary>
+    public static double StreamBitrate(long payloadBytes, long frames, double frameRate) =>
+        frames > 0 && frameRate > 0 ? payloadBytes * 8.0 * frameRate / frames : 0;
 }

@@ -208,7 +208,7 @@ internal sealed class CaptureCommand : Command<CaptureCommand.Settings>
         // Ctrl+C, SIGTERM (docker stop, systemd, kill) and SIGHUP (a closed terminal) stop capturing and finish the
         // file; a second one stops coding too, and the file still closes cleanly.
         using var interrupts = new InterruptHandler(stop, abort);
-        var stats = new PipelineStats(source.Label, CapturePipeline.StageNames) { TargetBitrate = targetBitrate };
+        var stats = new PipelineStats(source.Label, CapturePipeline.StageNames) { TargetBitrate = targetBitrate, FrameRate = format.FrameRate };
         CaptureResult result;
         string? closeError = null;
         System.IO.Stream stream = toStdout ? Program.OpenStandardOutput() : new FileStream(output, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16, useAsync: true);
@@ -243,7 +243,7 @@ internal sealed class CaptureCommand : Command<CaptureCommand.Settings>
 
         string where = toStdout ? "stdout" : output;
         double streamSeconds = result.Written / format.FrameRate;
-        string bitrateText = result.Written > 0 ? string.Create(CultureInfo.InvariantCulture, $", {result.Bytes * 8.0 / streamSeconds / 1e3:F0} kbit/s over {streamSeconds:0.##} s of stream{(targetBitrate > 0 ? $" (target {targetBitrate / 1e3:F0})" : "")}") : "";
+        string bitrateText = result.Written > 0 ? string.Create(CultureInfo.InvariantCulture, $", {PipelineStats.StreamBitrate(result.Bytes, result.Written, format.FrameRate) / 1e3:F0} kbit/s over {streamSeconds:0.##} s of stream{(targetBitrate > 0 ? $" (target {targetBitrate / 1e3:F0})" : "")}") : "";
         string summary = string.Create(CultureInfo.InvariantCulture,
             $"{where}: {result.Written} frames written, {result.Captured} captured, {result.Dropped} dropped, {result.Bytes:N0} payload bytes{bitrateText}, {stats.Snapshot().Elapsed.TotalSeconds:F1} s");
         await info.WriteLineAsync(summary).ConfigureAwait(false);

@@ -113,7 +113,8 @@ internal class PlaybackSettings : OverwriteSettings
             await info.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"{(pace ? "playing" : "decoding")} {Input}: {header.Width}x{header.Height}, {fps:0.##} fps, {header.Architecture} {mode.ToString().ToLowerInvariant()} mode → {target}")).ConfigureAwait(false);
 
-        var stats = new PipelineStats(Input, PlaybackPipeline.StageNames);
+        var stats = new PipelineStats(Input, PlaybackPipeline.StageNames) { FrameRate = fps, TotalFrames = reader.Trailer?.FrameCount };
+        DashboardKind kind = Output is null || rawToStdout && pace ? DashboardKind.Player : DashboardKind.FileSink;
         PlaybackResult result;
         Exception? completeError = null;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -124,7 +125,7 @@ internal class PlaybackSettings : OverwriteSettings
             {
                 await using (sink.ConfigureAwait(false))
                 {
-                    await using (var dashboard = new Dashboard(stats, $"evcstream {(pace ? "play" : "decode")} {Input}", Stats, Quiet || rawToStdout && Console.IsErrorRedirected))
+                    await using (var dashboard = new Dashboard(stats, $"evcstream {(pace ? "play" : "decode")} {Input}", Stats, Quiet || rawToStdout && Console.IsErrorRedirected, kind))
                         result = await PlaybackPipeline.RunAsync(reader, codec, sink, new PlaybackOptions { Pace = pace }, stats, stop.Token).ConfigureAwait(false);
                     try
                     {

@@ -15,14 +15,16 @@ internal sealed class Dashboard : IAsyncDisposable
     private static readonly JsonSerializerOptions s_json = new() { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
     private readonly PipelineStats _stats;
     private readonly string _title;
+    private readonly DashboardKind _kind;
     private readonly StreamWriter? _statsFile;
     private readonly CancellationTokenSource _done = new();
     private readonly Task _loop;
 
-    public Dashboard(PipelineStats stats, string title, string? statsPath, bool quiet)
+    public Dashboard(PipelineStats stats, string title, string? statsPath, bool quiet, DashboardKind kind = DashboardKind.Capture)
     {
         _stats = stats;
         _title = title;
+        _kind = kind;
         if (statsPath is not null)
             _statsFile = new StreamWriter(statsPath, append: false) { AutoFlush = true };
         bool terminal = !quiet && !Console.IsErrorRedirected && !Console.IsOutputRedirected && AnsiConsole.Profile.Capabilities.Interactive;
@@ -52,9 +54,8 @@ internal sealed class Dashboard : IAsyncDisposable
             await Wait().ConfigureAwait(false);
             PipelineSnapshot s = _stats.Snapshot();
             WriteStats(s, "second");
-            string stages = string.Join(" ", s.Stages.Select(st => string.Create(CultureInfo.InvariantCulture, $"{st.Stage}={st.Fps:F1}fps/p50 {st.P50Ms:F1}ms/p99 {st.P99Ms:F1}ms")));
-            await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"[{s.Elapsed:hh\\:mm\\:ss}] frames {s.Written} dropped {s.Dropped} late {s.Late} {s.BitrateBitsPerSecond / 1e3:F0} kbit/s {s.BitsPerPixel:F3} bpp q {s.QScale:F2} | {stages}")).ConfigureAwait(false);
+            string stages = string.Join(" ", s.Stages.Select(st => string.Create(CultureInfo.InvariantCulture, $"{StageLabel(st.Stage)}={st.Fps:F1}fps/p50 {st.P50Ms:F1}ms/p99 {st.P99Ms:F1}ms")));
+            await Console.Error.WriteLineAsync($"[{s.Elapsed:hh\\:mm\\:ss}] {Status(s)} | {stages}").ConfigureAwait(false);
         }
     }
 
@@ -88,6 +89,7 @@ internal sealed class Dashboard : IAsyncDisposable
             elapsed_s = snapshot.Elapsed.TotalSeconds,
             source = snapshot.Source,
             frames = snapshot.Written,
+            total_frames = snapshot.TotalFrames,
             captured = snapshot.Captured,
             dropped = snapshot.Dropped,
             late = snapshot.Late,
@@ -97,7 +99,7 @@ internal sealed class Dashboard : IAsyncDisposable
             bpp = snapshot.BitsPerPixel,
             q_scale = snapshot.QScale,
             encoder_level = snapshot.EncoderLevel,
-            stages = snapshot.Stages.Select(s => new { stage = s.Stage, count = s.Count, fps = s.Fps, p50_ms = s.P50Ms, p95_ms = s.P95Ms, p99_ms = s.P99Ms, max_ms = s.MaxMs }).ToArray(),
+            stages = snapshot.Stages.Select(s => new { stage = StageLabel(s.Stage), count = s.Count, fps = s.Fps, p50_ms = s.P50Ms, p95_ms = s.P95Ms, p99_ms = s.P99Ms, max_ms = s.MaxMs }).ToArray(),
             queues = snapshot.QueueDepths.ToDictionary(q => q.Key, q => q.Value),
             message = snapshot.Message,
         };
@@ -110,13 +112,42 @@ internal sealed class Dashboard : IAsyncDisposable
             .AddColumn("stage").AddColumn(new TableColumn("fps").RightAligned()).AddColumn(new TableColumn("p50 ms").RightAligned())
             .AddColumn(new TableColumn("p95 ms").RightAligned()).AddColumn(new TableColumn("p99 ms").RightAligned()).AddColumn(new TableColumn("items").RightAligned());
         foreach (StageSnapshot st in s.Stages)
-            table.AddRow(Markup.Escape(st.Stage), F(st.Fps, 1), F(st.P50Ms, 1), F(st.P95Ms, 1), F(st.P99Ms, 1), $"{st.Count}");
+            table.AddRow(Markup.Escape(StageLabel(st.Stage)), F(st.Fps, 1), F(st.P50Ms, 1), F(st.P95Ms, 1), F(st.P99Ms, 1), $"{st.Count}");
         string queues = string.Join("  ", s.QueueDepths.Select(q => $"{q.Key} {q.Value}"));
-        string target = s.TargetBitrate > 0 ? $" (target {s.TargetBitrate / 1e3:F0})" : "";
-        table.Caption(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-            $"{s.Source} | {s.Elapsed:hh\\:mm\\:ss} | frames {s.Written}, dropped {s.Dropped}, late {s.Late} | {s.BitrateBitsPerSecond / 1e3:F0} kbit/s{target}, {s.BitsPerPixel:F3} bpp, q_scale {s.QScale:F2}{(s.EncoderLevel >= 0 ? $", level {s.EncoderLevel}" : "")} | queues: {queues}{(s.Message is null ? "" : " | " + s.Message)}")));
+        table.Caption(Markup.Escape($"{s.Source} | {s.Elapsed:hh\\:mm\\:ss} | {Status(s)} | queues: {queues}{(s.Message is null ? "" : " | " + s.Message)}"));
         return table;
     }
+
+    /// <summary>The run's counters as this kind of run needs them.</summary>
+    internal string Status(PipelineSnapshot s)
+    {
+        string bitrate = string.Create(CultureInfo.InvariantCulture, $"{s.BitrateBitsPerSecond / 1e3:F0} kbit/s{(s.TargetBitrate > 0 ? $" (target {s.TargetBitrate / 1e3:F0})" : "")}, {s.BitsPerPixel:F3} bpp");
+        return _kind switch
+        {
+            DashboardKind.Capture => string.Create(CultureInfo.InvariantCulture,
+                $"frames {s.Written}, dropped {s.Dropped} | {bitrate}, q_scale {s.QScale:F2}{(s.EncoderLevel >= 0 ? $", level {s.EncoderLevel}" : "")}"),
+            DashboardKind.Player => string.Create(CultureInfo.InvariantCulture,
+                $"presented {s.Written}{(s.TotalFrames is long total ? $" of {total}" : "")}, skipped {s.Late + s.Dropped} | {bitrate}"),
+            _ => Progress(s),
+        };
+    }
+
+    /// <summary>"frames 120/300 (40 %), 25.1 fps, ETA 00:07" — the ETA from the index's frame count and the rate so far.</summary>
+    internal static string Progress(PipelineSnapshot s)
+    {
+        double fps = s.Elapsed.TotalSeconds > 0 ? s.Written / s.Elapsed.TotalSeconds : 0;
+        if (s.TotalFrames is not long total || total <= 0)
+            return string.Create(CultureInfo.InvariantCulture, $"frames {s.Written}, {fps:F1} fps");
+        long done = Math.Min(s.Written + s.Late + s.Dropped, total);
+        double fraction = (double)done / total;
+        string eta = fps > 0 ? TimeSpan.FromSeconds(Math.Ceiling((total - done) / fps)).ToString(@"hh\:mm\:ss", CultureInfo.InvariantCulture) : "--:--:--";
+        const int Width = 20;
+        int filled = (int)Math.Round(fraction * Width);
+        return string.Create(CultureInfo.InvariantCulture, $"[{new string('#', filled)}{new string('.', Width - filled)}] frames {s.Written}/{total} ({fraction * 100:F0} %), {fps:F1} fps, ETA {eta}");
+    }
+
+    /// <summary>A file sink has no screen: its end-to-end stage is file to output.</summary>
+    private string StageLabel(string stage) => _kind == DashboardKind.FileSink ? stage.Replace("screen", "output", StringComparison.Ordinal) : stage;
 
     private static string F(double value, int digits) => value.ToString("F" + digits.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
 
@@ -125,7 +156,7 @@ internal sealed class Dashboard : IAsyncDisposable
     {
         await _done.CancelAsync().ConfigureAwait(false);
         await _loop.ConfigureAwait(false);
-        WriteStats(_stats.Snapshot(), "summary");
+        WriteStats(_stats.Summary(), "summary");
         if (_statsFile is not null)
             await _statsFile.DisposeAsync().ConfigureAwait(false);
         _done.Dispose();
