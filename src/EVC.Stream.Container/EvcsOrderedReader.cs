@@ -59,9 +59,6 @@ public sealed class EvcsOrderedReader : IDisposable
         _recent = new long[window + ExtraRemembered];
     }
 
-    /// <summary>The underlying reader (header, damage, trailer).</summary>
-    public EvcsReader Reader => _reader;
-
     /// <summary>Packets returned after a later frame had arrived: put back in place.</summary>
     public long Reordered { get; private set; }
 

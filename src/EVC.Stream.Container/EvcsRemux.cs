@@ -17,11 +17,36 @@ public static class EvcsRemux
         ArgumentNullException.ThrowIfNull(writer);
         using var ordered = new EvcsOrderedReader(reader, window);
         long written = 0;
-        while (await ordered.ReadPacketAsync(cancellationToken).ConfigureAwait(false) is { } packet)
+        // One packet behind: an end-of-stream flag is kept only on the packet written last (a spliced or reordered
+        // input can carry it earlier, and a follower of the output would stop there).
+        EvcsPacket? pending = null;
+        try
         {
-            using (packet)
-                await writer.WriteAsync(packet.Payload, packet.Info, cancellationToken).ConfigureAwait(false);
-            written++;
+            while (await ordered.ReadPacketAsync(cancellationToken).ConfigureAwait(false) is { } packet)
+            {
+                EvcsPacket? held = pending;
+                pending = packet;
+                if (held is { } previous)
+                {
+                    using (previous)
+                    {
+                        EvcsPacketInfo info = previous.Info with { Flags = previous.Info.Flags & ~EvcsPacketFlags.EndOfStream };
+                        await writer.WriteAsync(previous.Payload, info, cancellationToken).ConfigureAwait(false);
+                    }
+                    written++;
+                }
+            }
+            if (pending is { } last)
+            {
+                pending = null;
+                using (last)
+                    await writer.WriteAsync(last.Payload, last.Info, cancellationToken).ConfigureAwait(false);
+                written++;
+            }
+        }
+        finally
+        {
+            pending?.Dispose();
         }
         await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
         return new EvcsRemuxResult(written, ordered.Reordered, ordered.Duplicates, ordered.TooLate);

@@ -276,4 +276,23 @@ public sealed class FaultTests(ITestOutputHelper output)
         Assert.Equal(Enumerable.Range(0, Frames).Where(f => f != 2).Select(f => (long)f), frames);
         Assert.Equal((1L, 0L), (ordered.TooLate, ordered.Duplicates));
     }
+
+    [Fact]
+    public async Task Remux_keeps_the_end_of_stream_flag_only_on_the_last_packet_it_writes()
+    {
+        // A splice: the first recording's last packet (flagged end of stream) followed by a second one's packets.
+        using var memory = new MemoryStream();
+        await using (EvcsWriter writer = await EvcsWriter.CreateAsync(memory, TestStreams.Header(), new EvcsWriterOptions { LeaveOpen = true, WriteIndex = false }))
+        {
+            for (int k = 0; k < 6; k++)
+                await writer.WriteAsync(new byte[10 + k], new EvcsPacketInfo(k, k, 1, 0, k is 2 or 5 ? EvcsPacketFlags.EndOfStream : EvcsPacketFlags.None));
+        }
+        await using EvcsReader reader = await TestStreams.OpenAsync(memory.ToArray());
+        using var output = new MemoryStream();
+        await using (EvcsWriter writer = await EvcsWriter.CreateAsync(output, reader.Header, new EvcsWriterOptions { LeaveOpen = true }))
+            Assert.Equal(6, (await EvcsRemux.CopyAsync(reader, writer)).Written);
+        await using EvcsReader again = await TestStreams.OpenAsync(output.ToArray());
+        var flags = (await TestStreams.ReadAllAsync(again)).Select(p => p.Info.Flags).ToArray();
+        Assert.Equal([.. Enumerable.Repeat(EvcsPacketFlags.None, 5), EvcsPacketFlags.EndOfStream], flags);
+    }
 }
