@@ -67,13 +67,15 @@ public sealed class EvcsReader : IAsyncDisposable, IDisposable
     /// <summary>
     /// Reads the next intact packet, or null at the end of the stream (its trailer, the end of the data, or for a
     /// follower the end after a packet flagged <see cref="EvcsPacketFlags.EndOfStream"/>). Dispose the packet when done.
+    /// Packets come in stream order, as found: a damaged file may hold them out of order or twice. Read through an
+    /// <see cref="EvcsOrderedReader"/> to get frame order with each frame number once.
     /// </summary>
     public ValueTask<EvcsPacket?> ReadPacketAsync(CancellationToken cancellationToken = default) =>
         _core.ReadAsync(copyPayload: true, cancellationToken);
 
     /// <summary>
-    /// The seek table (frame → offset), in frame order: the stored index when intact, otherwise rebuilt by scanning
-    /// every packet (the reading position is kept).
+    /// The seek table (frame → offset), in frame order, each frame number once: the stored index when intact, otherwise
+    /// rebuilt by scanning every packet (the reading position is kept; of duplicated packets the first one counts).
     /// </summary>
     /// <exception cref="NotSupportedException">The stream cannot seek, or it is followed.</exception>
     public async ValueTask<IReadOnlyList<EvcsIndexEntry>> GetIndexAsync(CancellationToken cancellationToken = default) =>

@@ -18,6 +18,13 @@ public sealed record PlaybackOptions
     public int ReadAhead { get; init; } = 8;
 
     /// <summary>
+    /// Packets held to put misplaced ones back in frame order when not pacing (<see cref="EvcsOrderedReader"/>). A paced
+    /// player presents in arrival order: a packet behind a frame already shown would be late anyway. Either way a frame
+    /// number is presented at most once.
+    /// </summary>
+    public int ReorderWindow { get; init; } = EvcsOrderedReader.DefaultWindow;
+
+    /// <summary>
     /// Benchmarks only: replaces the decoder's networks; given a packet it entropy-decodes what it needs and returns the
     /// padded planar reconstruction (3 × coded height × coded width floats).
     /// </summary>
@@ -25,13 +32,21 @@ public sealed record PlaybackOptions
 }
 
 /// <summary>How a playback run ended.</summary>
-public sealed record PlaybackResult(long Decoded, long Presented, long Late, long Undecodable, Exception? Error);
+public sealed record PlaybackResult(long Decoded, long Presented, long Late, long Undecodable, Exception? Error)
+{
+    /// <summary>Packets dropped because their frame number had already been decoded (duplicated packets).</summary>
+    public long Duplicates { get; init; }
+
+    /// <summary>Packets dropped because a later frame had already gone to the decoder (misplaced beyond the window).</summary>
+    public long OutOfOrder { get; init; }
+}
 
 /// <summary>
 /// Demux → decode (entropy decoding interleaved with the networks, as the dual spatial prior requires: pass 1's
 /// distributions come from the network run on pass 0's symbols) → conversion → presentation, on bounded channels.
-/// Damaged or undecodable packets are skipped and counted; when pacing, a frame more than one frame interval late is
-/// skipped (counted as late) so playback catches up instead of drifting.
+/// Damaged or undecodable packets are skipped and counted; packets are decoded in frame order, each frame number once
+/// (<see cref="EvcsOrderedReader"/>); when pacing, a frame more than one frame interval late is skipped (counted as
+/// late) so playback catches up instead of drifting.
 /// </summary>
 public static class PlaybackPipeline
 {
@@ -64,6 +79,8 @@ public static class PlaybackPipeline
         stats.AddQueue("packets", () => packets.Reader.Count);
         stats.AddQueue("frames", () => frames.Reader.Count);
 
+        // Frame order, each frame once: a duplicated packet must not show a frame twice.
+        using var ordered = new EvcsOrderedReader(reader, options.Pace ? 0 : options.ReorderWindow);
         Task demux = Task.Run(async () =>
         {
             StageStats stage = stats.Stage("demux");
@@ -72,7 +89,7 @@ public static class PlaybackPipeline
                 while (true)
                 {
                     long start = Stopwatch.GetTimestamp();
-                    EvcsPacket? packet = await reader.ReadPacketAsync(failure.Token).ConfigureAwait(false);
+                    EvcsPacket? packet = await ordered.ReadPacketAsync(failure.Token).ConfigureAwait(false);
                     if (packet is null)
                         break;
                     stage.Record(Stopwatch.GetElapsedTime(start));
@@ -237,6 +254,6 @@ public static class PlaybackPipeline
         await Task.WhenAll(demux, decode, present).ConfigureAwait(false);
         while (packets.Reader.TryRead(out var left))
             left.Packet.Dispose();
-        return new PlaybackResult(decoded, stats.Written, stats.Late, undecodable, error);
+        return new PlaybackResult(decoded, stats.Written, stats.Late, undecodable, error) { Duplicates = ordered.Duplicates, OutOfOrder = ordered.TooLate };
     }
 }

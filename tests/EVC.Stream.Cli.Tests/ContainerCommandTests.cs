@@ -106,6 +106,42 @@ public sealed class ContainerCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Remux_puts_two_swapped_packets_back_and_drops_a_duplicate_keeping_all_30_frames()
+    {
+        (string path, long[] offsets) = await WriteAsync("swapped.evcs", frames: 30);
+        byte[] bytes = await File.ReadAllBytesAsync(path);
+        long end = offsets[29] + 36 + 1000 + 100 * 29;
+        byte[] Packet(int k) => bytes[(int)offsets[k]..(int)(k < 29 ? offsets[k + 1] : end)];
+        // Packets 14 and 29 swapped (the red-team case: 14 of 30 kept before), packet 7 twice; index and trailer dropped.
+        int[] order = [.. Enumerable.Range(0, 30).Select(k => k == 14 ? 29 : k == 29 ? 14 : k), 7];
+        byte[] damaged = [.. bytes[..(int)offsets[0]], .. order.SelectMany(Packet)];
+        await File.WriteAllBytesAsync(path, damaged);
+        string repaired = Path.Combine(_directory, "repaired.evcs");
+
+        (int code, string output, string error) = Run("remux", path, "-o", repaired);
+        Assert.True(code == 0, error);
+        Assert.Contains("remuxed 30 frames", output, StringComparison.Ordinal);
+        Assert.Contains("1 duplicate packet(s) dropped", output, StringComparison.Ordinal);
+
+        await using EvcsReader reader = await EvcsReader.OpenAsync(File.OpenRead(repaired));
+        Assert.Equal(EvcsIndexSource.Stored, reader.IndexSource);
+        for (int k = 0; k < 30; k++)
+        {
+            using EvcsPacket packet = (await reader.ReadPacketAsync())!.Value;
+            Assert.Equal(k, packet.FrameNumber);
+            Assert.True(Packet(k).AsSpan(36).SequenceEqual(packet.Payload.Span));
+        }
+        Assert.Null(await reader.ReadPacketAsync());
+
+        (code, output, error) = Run("info", path, "--json");
+        Assert.True(code == 0, error);
+        using JsonDocument json = JsonDocument.Parse(output);
+        Assert.Equal(30, json.RootElement.GetProperty("frames").GetInt32());
+        Assert.Equal(0, json.RootElement.GetProperty("missing_frames").GetInt32());
+        Assert.Equal(1, json.RootElement.GetProperty("duplicate_packets").GetInt32());
+    }
+
+    [Fact]
     public void Bench_container_json_reports_memory_and_file_throughput()
     {
         (int code, string output, string error) = Run("bench", "container", "--json", "--frames", "40", "--repeat", "1", "--no-pin", "--dir", _directory);

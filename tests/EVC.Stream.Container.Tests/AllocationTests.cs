@@ -35,4 +35,25 @@ public class AllocationTests
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
         Assert.True(bytes > 190 * 50_000);
     }
+
+    [Fact]
+    public async Task Steady_state_ordered_reading_allocates_nothing()
+    {
+        // Frame numbers with gaps: the window fills and every packet is held and taken (the slow path); one pool size.
+        BuiltStream built = await TestStreams.BuildAsync(300, minPayload: 1_100, maxPayload: 2_000, frameStep: 2);
+        await using EvcsReader reader = await TestStreams.OpenAsync(built.Bytes);
+        using var ordered = new EvcsOrderedReader(reader);
+        for (int k = 0; k < 100; k++)
+            (await ordered.ReadPacketAsync())!.Value.Dispose();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        long last = 0;
+        for (int k = 100; k < 200; k++)
+        {
+            using EvcsPacket packet = (await ordered.ReadPacketAsync())!.Value;
+            Assert.True(packet.FrameNumber > last);
+            last = packet.FrameNumber;
+        }
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal(2 * 199, last);
+    }
 }

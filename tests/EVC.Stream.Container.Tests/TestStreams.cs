@@ -40,8 +40,8 @@ internal static class TestStreams
         Metadata = [new("title", "Prüfung ✓"), new("camera", "lavfi")],
     };
 
-    /// <summary>A stream of <paramref name="count"/> packets with random payloads; frame numbers 0, 2, 4, … .</summary>
-    public static async Task<BuiltStream> BuildAsync(int count, int seed = 1, bool index = true, int minPayload = 16, int maxPayload = 300, bool complete = true)
+    /// <summary>A stream of <paramref name="count"/> packets with random payloads; frame numbers 0, <paramref name="frameStep"/>, 2·<paramref name="frameStep"/>, … .</summary>
+    public static async Task<BuiltStream> BuildAsync(int count, int seed = 1, bool index = true, int minPayload = 16, int maxPayload = 300, bool complete = true, int frameStep = 2)
     {
         var random = new Random(seed);
         var payloads = new byte[count][];
@@ -54,7 +54,7 @@ internal static class TestStreams
         {
             payloads[k] = new byte[random.Next(minPayload, maxPayload + 1)];
             random.NextBytes(payloads[k]);
-            infos[k] = new EvcsPacketInfo(2 * k, 3003L * k + 1000, (ushort)random.Next(0, 64), (byte)random.Next(0, 6));
+            infos[k] = new EvcsPacketInfo(frameStep * k, 3003L * k + 1000, (ushort)random.Next(0, 64), (byte)random.Next(0, 6));
             offsets[k] = writer.Position;
             await writer.WriteAsync(payloads[k], infos[k]);
         }

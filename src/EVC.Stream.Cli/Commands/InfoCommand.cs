@@ -90,15 +90,25 @@ internal sealed class StreamReport
     public EvcsTrailer? Trailer { get; private set; }
     public string Index { get; private set; } = "absent";
     public IReadOnlyList<EvcsDamage> Damage { get; private set; } = [];
+    public long Reordered { get; private set; }
+    public long Duplicates { get; private set; }
+    public long TooLate { get; private set; }
 
     public static async Task<StreamReport> ReadAsync(string path, CancellationToken cancellationToken)
     {
         await using EvcsReader reader = await InfoCommand.OpenReaderAsync(InfoCommand.OpenInput(path), path, null, cancellationToken).ConfigureAwait(false);
         var report = new StreamReport(Program.IsStdio(path) ? "-" : path, reader.Header, reader.HeaderLength);
-        while (await reader.ReadPacketAsync(cancellationToken).ConfigureAwait(false) is { } packet)
+        // The frames a player gets: in frame order, each once (so missing-frame counts stay right on a shuffled file).
+        using (var ordered = new EvcsOrderedReader(reader))
         {
-            using (packet)
-                report.Add(packet);
+            while (await ordered.ReadPacketAsync(cancellationToken).ConfigureAwait(false) is { } packet)
+            {
+                using (packet)
+                    report.Add(packet);
+            }
+            report.Reordered = ordered.Reordered;
+            report.Duplicates = ordered.Duplicates;
+            report.TooLate = ordered.TooLate;
         }
         report.Bytes = reader.Position;
         report.Trailer = reader.Trailer;
@@ -180,6 +190,9 @@ internal sealed class StreamReport
             missing_frames = MissingFrames,
             flagged_damaged = FlaggedDamaged,
             end_of_stream_flag = EndOfStreamFlag,
+            reordered_packets = Reordered,
+            duplicate_packets = Duplicates,
+            misplaced_packets_dropped = TooLate,
             duration_seconds = DurationSeconds,
             payload_bytes = PayloadBytes,
             bitrate_kbps = BitrateKbps,
@@ -204,6 +217,8 @@ internal sealed class StreamReport
         foreach (KeyValuePair<string, string> pair in Header.Metadata)
             Row($"  {pair.Key}", pair.Value);
         Row("frames", Sizes.Count == 0 ? "0" : $"{Sizes.Count:N0} (numbers {FirstFrame}–{LastFrame}, {MissingFrames:N0} missing, {FlaggedDamaged:N0} flagged damaged)");
+        if (Reordered + Duplicates + TooLate > 0)
+            Row("order", $"{Reordered:N0} packet(s) out of order (put back), {Duplicates:N0} duplicate(s) dropped, {TooLate:N0} too far from their place dropped");
         Row("duration", string.Create(CultureInfo.InvariantCulture, $"{DurationSeconds:F3} s"));
         Row("bitrate", string.Create(CultureInfo.InvariantCulture, $"{BitrateKbps:F1} kbit/s ({PayloadBytes:N0} payload bytes)"));
         Row("frame size", string.Create(CultureInfo.InvariantCulture, $"min {min:N0}, median {median:N0}, max {max:N0}, mean {mean:N0} bytes"));

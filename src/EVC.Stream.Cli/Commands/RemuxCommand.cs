@@ -6,8 +6,9 @@ using Spectre.Console.Cli;
 namespace EVC.Stream.Cli.Commands;
 
 /// <summary>
-/// <c>evcstream remux IN -o OUT</c>: rewrites a stream keeping every intact packet, dropping damaged regions, and
-/// writing a fresh index and trailer — the repair for a cut or damaged recording.
+/// <c>evcstream remux IN -o OUT</c>: rewrites a stream keeping every intact packet in frame order (misplaced ones put
+/// back, duplicates once), dropping damaged regions, and writing a fresh index and trailer — the repair for a cut or
+/// damaged recording (<see cref="EvcsRemux"/>).
 /// </summary>
 internal sealed class RemuxCommand : AsyncCommand<RemuxCommand.Settings>
 {
@@ -35,7 +36,7 @@ internal sealed class RemuxCommand : AsyncCommand<RemuxCommand.Settings>
     {
         string output = settings.Output!;
         bool toStdout = Program.IsStdio(output);
-        long written = 0, outOfOrder = 0;
+        EvcsRemuxResult result;
         IReadOnlyList<EvcsDamage> damage;
         await using (EvcsReader reader = await EvcsReader.OpenAsync(InfoCommand.OpenInput(settings.Input), cancellationToken: cancellationToken).ConfigureAwait(false))
         {
@@ -43,30 +44,20 @@ internal sealed class RemuxCommand : AsyncCommand<RemuxCommand.Settings>
                 ? Console.OpenStandardOutput()
                 : new FileStream(output, FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 0);
             await using EvcsWriter writer = await EvcsWriter.CreateAsync(target, reader.Header, cancellationToken: cancellationToken).ConfigureAwait(false);
-            long last = -1;
-            while (await reader.ReadPacketAsync(cancellationToken).ConfigureAwait(false) is { } packet)
-            {
-                using (packet)
-                {
-                    // Intact packets that go backwards (a spliced file) cannot be kept in a valid stream.
-                    if (packet.FrameNumber <= last)
-                    {
-                        outOfOrder++;
-                        continue;
-                    }
-                    await writer.WriteAsync(packet.Payload, packet.Info, cancellationToken).ConfigureAwait(false);
-                    last = packet.FrameNumber;
-                    written++;
-                }
-            }
-            await writer.CompleteAsync(cancellationToken).ConfigureAwait(false);
+            result = await EvcsRemux.CopyAsync(reader, writer, cancellationToken: cancellationToken).ConfigureAwait(false);
             damage = reader.Damage;
         }
 
         // The summary never goes where the stream goes.
         TextWriter summary = toStdout ? Console.Error : Console.Out;
         long skipped = damage.Sum(d => d.Length);
-        summary.WriteLine($"remuxed {written} frames to {(toStdout ? "stdout" : output)}; dropped {damage.Count} damaged region(s) ({skipped} bytes){(outOfOrder > 0 ? $" and {outOfOrder} out-of-order packet(s)" : "")}; index and trailer rebuilt");
+        summary.WriteLine($"remuxed {result.Written} frames to {(toStdout ? "stdout" : output)}; dropped {damage.Count} damaged region(s) ({skipped} bytes); index and trailer rebuilt");
+        if (result.Reordered > 0)
+            summary.WriteLine($"  {result.Reordered} packet(s) out of order, put back in frame order");
+        if (result.Duplicates > 0)
+            summary.WriteLine($"  {result.Duplicates} duplicate packet(s) dropped (frame already written)");
+        if (result.TooLate > 0)
+            summary.WriteLine($"  {result.TooLate} packet(s) dropped: more than {EvcsOrderedReader.DefaultWindow} packets from their place");
         foreach (EvcsDamage d in damage)
             summary.WriteLine($"  damaged: byte {d.Position}, {d.Length} bytes, {d.Reason}");
         return 0;

@@ -266,10 +266,19 @@ internal sealed class EvcsReaderCore : IDisposable
                     sorted = false;
                 entries.Add(new EvcsIndexEntry(packet.FrameNumber, packet.Pts, packet.Position));
             }
-            EvcsIndexEntry[] index = [.. entries];
             if (!sorted)
-                Array.Sort(index, static (a, b) => a.FrameNumber != b.FrameNumber ? a.FrameNumber.CompareTo(b.FrameNumber) : a.Offset.CompareTo(b.Offset));
-            _index = index;
+            {
+                // A shuffled or spliced stream: frame order, and each frame number once (its first copy), as in a stored index.
+                entries.Sort(static (a, b) => a.FrameNumber != b.FrameNumber ? a.FrameNumber.CompareTo(b.FrameNumber) : a.Offset.CompareTo(b.Offset));
+                int kept = 0;
+                for (int i = 0; i < entries.Count; i++)
+                {
+                    if (kept == 0 || entries[i].FrameNumber != entries[kept - 1].FrameNumber)
+                        entries[kept++] = entries[i];
+                }
+                entries.RemoveRange(kept, entries.Count - kept);
+            }
+            _index = [.. entries];
             IndexSource = EvcsIndexSource.Rebuilt;
             Trailer ??= scanner.Trailer;
         }
