@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using EVC.Stream.Cli.Usage;
 using EVC.Stream.Container;
 using Spectre.Console;
 using Spectre.Console.Cli;
@@ -12,7 +13,7 @@ namespace EVC.Stream.Cli.Commands;
 /// </summary>
 internal sealed class RemuxCommand : AsyncCommand<RemuxCommand.Settings>
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : OverwriteSettings
     {
         [CommandArgument(0, "<IN>")]
         [Description("The .evcs stream to repair, or - for stdin.")]
@@ -28,7 +29,7 @@ internal sealed class RemuxCommand : AsyncCommand<RemuxCommand.Settings>
                 return ValidationResult.Error("remux needs an output: -o OUT (or -o - for stdout)");
             if (!Program.IsStdio(Input) && !Program.IsStdio(Output) && Path.GetFullPath(Input) == Path.GetFullPath(Output))
                 return ValidationResult.Error("remux cannot write over its input; choose another output");
-            return ValidationResult.Success();
+            return base.Validate();
         }
     }
 
@@ -36,15 +37,24 @@ internal sealed class RemuxCommand : AsyncCommand<RemuxCommand.Settings>
     {
         string output = settings.Output!;
         bool toStdout = Program.IsStdio(output);
+        OutputGuard.Check(output, settings.Overwrite);
         EvcsRemuxResult result;
         IReadOnlyList<EvcsDamage> damage;
-        await using (EvcsReader reader = await EvcsReader.OpenAsync(InfoCommand.OpenInput(settings.Input), cancellationToken: cancellationToken).ConfigureAwait(false))
+        await using (EvcsReader reader = await InfoCommand.OpenReaderAsync(InfoCommand.OpenInput(settings.Input), settings.Input, null, cancellationToken).ConfigureAwait(false))
         {
             System.IO.Stream target = toStdout
-                ? Console.OpenStandardOutput()
+                ? Program.OpenStandardOutput()
                 : new FileStream(output, FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 0);
-            await using EvcsWriter writer = await EvcsWriter.CreateAsync(target, reader.Header, cancellationToken: cancellationToken).ConfigureAwait(false);
-            result = await EvcsRemux.CopyAsync(reader, writer, cancellationToken: cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await using EvcsWriter writer = await EvcsWriter.CreateAsync(target, reader.Header, cancellationToken: cancellationToken).ConfigureAwait(false);
+                result = await EvcsRemux.CopyAsync(reader, writer, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            catch (IOException e) when (toStdout || ErrorReporter.IsOutputFailure(e))
+            {
+                // A reader that went away (| head) or a full disk: the output's failure, not the input's.
+                throw new OutputFailedException($"writing {(toStdout ? "stdout" : output)} failed: {e.Message}", e);
+            }
             damage = reader.Damage;
         }
 
@@ -60,6 +70,7 @@ internal sealed class RemuxCommand : AsyncCommand<RemuxCommand.Settings>
             summary.WriteLine($"  {result.TooLate} packet(s) dropped: more than {EvcsOrderedReader.DefaultWindow} packets from their place");
         foreach (EvcsDamage d in damage)
             summary.WriteLine($"  damaged: byte {d.Position}, {d.Length} bytes, {d.Reason}");
-        return 0;
+        // Repaired, but frames were lost: the partial-output code tells scripts so.
+        return damage.Count > 0 || result.TooLate > 0 ? ExitCodes.PartialOutput : ExitCodes.Success;
     }
 }
