@@ -35,6 +35,12 @@ public sealed class EvcsReaderOptions
     /// <summary>How long a following reader waits before reading again at the end of the data. Default 20 ms.</summary>
     public TimeSpan PollInterval { get; init; } = TimeSpan.FromMilliseconds(20);
 
+    /// <summary>
+    /// With <see cref="Follow"/>: give up when the file has not grown for this long (its writer died without writing
+    /// the end of the stream); <see cref="EvcsReader.FollowTimedOut"/> then says so. Null: wait for ever.
+    /// </summary>
+    public TimeSpan? IdleTimeout { get; init; }
+
     /// <summary>Load the stored index and trailer at open when the stream can seek (and is not followed). Default true.</summary>
     public bool UseStoredIndex { get; init; } = true;
 

@@ -43,6 +43,9 @@ public sealed class EvcsReader : IAsyncDisposable, IDisposable
     /// <summary>True when <see cref="SeekAsync"/> and <see cref="GetIndexAsync"/> are available (seekable stream, not followed).</summary>
     public bool CanSeek => _core.CanSeek;
 
+    /// <summary>Following stopped because the file did not grow for <see cref="EvcsReaderOptions.IdleTimeout"/> (its writer died?).</summary>
+    public bool FollowTimedOut => _core.FollowTimedOut;
+
     /// <summary>
     /// Reads and checks the file header from the current position of <paramref name="stream"/>; for a seekable stream
     /// also the trailer and stored index. With <see cref="EvcsReaderOptions.Follow"/> it waits for a header still being written.

@@ -211,7 +211,7 @@ internal sealed class CaptureCommand : Command<CaptureCommand.Settings>
         var stats = new PipelineStats(source.Label, CapturePipeline.StageNames) { TargetBitrate = targetBitrate, FrameRate = format.FrameRate };
         CaptureResult result;
         string? closeError = null;
-        System.IO.Stream stream = toStdout ? Program.OpenStandardOutput() : new FileStream(output, FileMode.Create, FileAccess.Write, FileShare.Read, 1 << 16, useAsync: true);
+        System.IO.Stream stream = toStdout ? Program.OpenStandardOutput() : OutputGuard.Create(output);
         await using (stream.ConfigureAwait(false))
         {
             EvcsWriter writer = await EvcsWriter.CreateAsync(stream, header, new EvcsWriterOptions { FsyncInterval = TimeSpan.FromSeconds(1), LeaveOpen = true }, cancellationToken).ConfigureAwait(false);

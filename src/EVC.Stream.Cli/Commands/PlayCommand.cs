@@ -44,18 +44,24 @@ internal class PlaybackSettings : OverwriteSettings
     [Description("Keep reading a file that is still being written (until its end-of-stream packet).")]
     public bool Follow { get; init; }
 
+    [CommandOption("--follow-timeout <SECONDS>")]
+    [Description("With --follow: stop when the file has not grown for this long (its writer died). Default 10; 0 waits for ever.")]
+    public double FollowTimeout { get; init; } = 10;
+
     [CommandOption("--stats <FILE>")]
     [Description("Write the dashboard's figures as JSON lines, one per second plus a summary.")]
     public string? Stats { get; init; }
 
     [CommandOption("--quiet")]
-    [Description("No dashboard.")]
+    [Description("No dashboard and no start-up lines (errors and the final line only).")]
     public bool Quiet { get; init; }
 
     public override Spectre.Console.ValidationResult Validate()
     {
         if (DeviceType is not ("cpu" or "cuda" or "auto"))
             return Spectre.Console.ValidationResult.Error("--device-type must be cpu, cuda or auto");
+        if (!(FollowTimeout >= 0 && FollowTimeout <= Limits.MaxDurationSeconds))
+            return Spectre.Console.ValidationResult.Error($"--follow-timeout {FollowTimeout}: must be 0..{Limits.MaxDurationSeconds} seconds");
         return Threads is < 1 or > 1024 ? Spectre.Console.ValidationResult.Error("--threads must be 1..1024") : base.Validate();
     }
 
@@ -67,8 +73,11 @@ internal class PlaybackSettings : OverwriteSettings
             throw new UsageException($"{Input}: input URLs are not supported; give a file, or - for stdin");
         OutputGuard.Check(Output, Overwrite);
         await using System.IO.Stream stream = fromStdin ? Console.OpenStandardInput() : InfoCommand.OpenInput(Input);
-        await using EvcsReader reader = await InfoCommand.OpenReaderAsync(stream, Input, new EvcsReaderOptions { Follow = Follow }, cancellationToken).ConfigureAwait(false);
+        await using EvcsReader reader = await InfoCommand.OpenReaderAsync(stream, Input, new EvcsReaderOptions { Follow = Follow, IdleTimeout = FollowTimeout > 0 ? TimeSpan.FromSeconds(FollowTimeout) : null }, cancellationToken).ConfigureAwait(false);
         EvcsHeader header = reader.Header;
+        // A forged or damaged header must not reach FFmpeg or libtorch with an impossible picture size.
+        if (header.Width > Limits.MaxSide || header.Height > Limits.MaxSide || (long)header.Width * header.Height > Limits.MaxBatchPixels)
+            throw new EvcsFormatException($"{Input}: the header declares {header.Width}x{header.Height} pixels, more than this tool decodes (at most {Limits.MaxSide} per side and what fits in memory)");
         StreamMode mode = header.StreamMode == EvcsStreamMode.Official ? StreamMode.Official : StreamMode.Deterministic;
         Device device = ModelDefaults.ChooseDevice(DeviceType);
         set_num_threads(Threads ?? ModelSettings.DefaultThreads(mode));
@@ -147,7 +156,10 @@ internal class PlaybackSettings : OverwriteSettings
             else if (temporary is not null)
                 File.Move(temporary, Output!, overwrite: true);
         }
-        string damage = reader.Damage.Count > 0 ? $", {reader.Damage.Count} damaged region(s) skipped" : "";
+        string damage = (reader.Damage.Count > 0 ? $", {reader.Damage.Count} damaged region(s) skipped" : "")
+            + (result.Duplicates > 0 ? $", {result.Duplicates} duplicate packet(s) dropped" : "")
+            + (result.OutOfOrder > 0 ? $", {result.OutOfOrder} out-of-order packet(s) dropped" : "")
+            + (reader.FollowTimedOut ? string.Create(CultureInfo.InvariantCulture, $", stopped following after {FollowTimeout:0.#} s without new data (no end-of-stream: did its writer die?)") : "");
         await info.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
             $"{target}: {result.Presented} frames, {result.Late} late (skipped), {result.Undecodable} undecodable{damage}")).ConfigureAwait(false);
         Exception? failure = result.Error is not null and not OperationCanceledException ? result.Error : completeError;
@@ -159,7 +171,7 @@ internal class PlaybackSettings : OverwriteSettings
             return ExitCodes.Interrupted;
         if (result.Presented == 0 && result.Decoded == 0 && (result.Undecodable > 0 || reader.Damage.Count > 0))
             throw new PartialOutputException($"{Input}: no frame could be decoded ({result.Undecodable} undecodable{damage})");
-        if (result.Undecodable > 0 || reader.Damage.Count > 0)
+        if (result.Undecodable > 0 || reader.Damage.Count > 0 || result.OutOfOrder > 0 || reader.FollowTimedOut)
             return ExitCodes.PartialOutput;  // the summary above says what was lost
         return ExitCodes.Success;
     }

@@ -44,7 +44,7 @@ internal sealed class RemuxCommand : AsyncCommand<RemuxCommand.Settings>
         {
             System.IO.Stream target = toStdout
                 ? Program.OpenStandardOutput()
-                : new FileStream(output, FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize: 0);
+                : OutputGuard.Create(output, bufferSize: 0);
             try
             {
                 await using EvcsWriter writer = await EvcsWriter.CreateAsync(target, reader.Header, cancellationToken: cancellationToken).ConfigureAwait(false);

@@ -32,6 +32,19 @@ internal static class OutputGuard
         }
     }
 
+    /// <summary>Creates an output file for writing (readers may share it); a failure is an output failure naming the file.</summary>
+    public static FileStream Create(string path, int bufferSize = 1 << 16)
+    {
+        try
+        {
+            return new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, bufferSize, useAsync: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new OutputFailedException($"cannot create {path}: {e.Message}", e);
+        }
+    }
+
     /// <summary>The files an output writes first: the file itself, or for a frame pattern (frames_%05d.png) its first two frames.</summary>
     private static IEnumerable<string> Candidates(string path)
     {

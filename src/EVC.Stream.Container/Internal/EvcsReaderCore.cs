@@ -31,6 +31,10 @@ internal sealed class EvcsReaderCore : IDisposable
     private long _windowPosition;
     private bool _endOfStream;
     private bool _stopFollowing;
+    private long _lastDataTicks = System.Diagnostics.Stopwatch.GetTimestamp();
+
+    /// <summary>Following stopped because the file did not grow for <see cref="EvcsReaderOptions.IdleTimeout"/>.</summary>
+    public bool FollowTimedOut { get; private set; }
     private bool _finished;
     /// <summary>Start of the damaged region being skipped, or -1.</summary>
     private long _damageStart = -1;
@@ -481,11 +485,18 @@ internal sealed class EvcsReaderCore : IDisposable
             if (read > 0)
             {
                 _end += read;
+                _lastDataTicks = System.Diagnostics.Stopwatch.GetTimestamp();
                 continue;
             }
             // A pipe that returns 0 is closed for good; only a growing file is worth waiting for.
             if (!_options.Follow || _stopFollowing || !_stream.CanSeek)
             {
+                _endOfStream = true;
+                return false;
+            }
+            if (_options.IdleTimeout is TimeSpan idle && System.Diagnostics.Stopwatch.GetElapsedTime(_lastDataTicks) > idle)
+            {
+                FollowTimedOut = true;
                 _endOfStream = true;
                 return false;
             }

@@ -29,7 +29,17 @@ public static class WeightsFile
         {
             if (architecture is null)
                 throw new ArgumentException($"{Path.GetFileName(path)} is an official checkpoint: name its architecture with --arch");
-            return CheckpointLoader.LoadOfficial(path, EvcArchitecture.Get(architecture));
+            EvcArchitecture official = EvcArchitecture.Get(architecture);
+            try
+            {
+                return CheckpointLoader.LoadOfficial(path, official);
+            }
+            catch (Exception e) when (e is not (CheckpointMismatchException or IOException or UnauthorizedAccessException or OperationCanceledException or OutOfMemoryException))
+            {
+                // A pickle this loader cannot read (another framework's file, random bytes): one clear sentence.
+                string reason = e.Message.Split('\n', 2)[0].Trim();
+                throw new CheckpointMismatchException($"not an EVC checkpoint: {path} ({e.GetType().Name}{(reason.Length > 0 ? ": " + reason : "")})", e);
+            }
         }
 
         SafetensorsFile file = SafetensorsFile.Load(path);
