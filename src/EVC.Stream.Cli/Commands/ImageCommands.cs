@@ -38,7 +38,7 @@ internal sealed class ImageEncodeCommand : Command<ImageEncodeCommand.Settings>
         public bool Estimate { get; init; }
 
         [CommandOption("--deterministic")]
-        [Description("Deterministic stream mode: entropy parameters in exact fixed point, so the .bin decodes identically on any device, batch and thread count (an EVCD-prefixed .bin; the official code cannot read it). Default: the official .bin.")]
+        [Description("Deterministic stream mode: entropy parameters in exact fixed point, so the .bin decodes to the same symbols on any device, batch and thread count (pixels: within one level, docs/determinism.md) (an EVCD-prefixed .bin; the official code cannot read it). Default: the official .bin.")]
         public bool Deterministic { get; init; }
 
         public override ValidationResult Validate()

@@ -37,7 +37,7 @@ internal class PlaybackSettings : OverwriteSettings
     public string DeviceType { get; init; } = "auto";
 
     [CommandOption("--threads <N>")]
-    [Description("CPU threads. Default: all cores (any thread count decodes streams of either mode).")]
+    [Description("CPU threads. Default: all cores. Any count decodes the same symbols (both stream modes); the float synthesis network may round a few pixels one level differently with another count (docs/determinism.md).")]
     public int? Threads { get; init; }
 
     [CommandOption("--follow")]
