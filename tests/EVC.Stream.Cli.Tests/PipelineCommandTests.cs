@@ -75,6 +75,23 @@ public sealed class PipelineCommandTests : IDisposable
         Assert.Contains("/nonexistent/folder does not exist", line);  // refused before decoding starts
     }
 
+    [Fact]
+    public void The_stats_summary_of_a_real_capture_carries_real_values()
+    {
+        Captured(6);
+        using JsonDocument summary = JsonDocument.Parse(File.ReadLines(Path.Combine(_directory, "stats.jsonl")).Last());
+        JsonElement root = summary.RootElement;
+        long bytes = root.GetProperty("bytes").GetInt64();
+        // The stream bitrate: payload bits ÷ stream duration (6 frames at 5 fps), the figure the closing line gives.
+        Assert.Equal(bytes * 8.0 * 5 / 6, root.GetProperty("bitrate_bps").GetDouble(), 6);
+        Assert.True(root.GetProperty("bpp").GetDouble() > 0);
+        foreach (JsonElement stage in root.GetProperty("stages").EnumerateArray())
+        {
+            Assert.True(stage.GetProperty("count").GetInt64() > 0, stage.ToString());
+            Assert.True(stage.GetProperty("fps").GetDouble() > 0, stage.ToString());  // averaged over the run, not the last instant
+        }
+    }
+
     public static IEnumerable<object[]> BadInvocations()
     {
         yield return ["capture", "--device", "7", "-o", "/tmp/x.evcs"];
