@@ -163,6 +163,7 @@ run_step() {  # name timeout result-file|- command...
 
 STATUS="starting" DEVICE="?" FAILED=0
 trap 'STATUS="${STATUS} (interrupted)"; summarise 2>/dev/null; exit 130' INT TERM
+trap 'rm -rf "$WORK"' EXIT
 
 # ---- the app -------------------------------------------------------------------------------------------------------
 if [[ -z "$APP" ]]; then
@@ -327,5 +328,4 @@ STATUS="done in $(($(date +%s) - START)) s, $FAILED step(s) failed"
 summarise
 say "$STATUS; results in $OUTDIR"
 cat "$SUMMARY" | tee -a "$LOG"
-rm -rf "$WORK"
 ((FAILED == 0))
