@@ -73,4 +73,28 @@ public sealed class SpeedBenchCommandTests : IDisposable
         Assert.All(result.RootElement.GetProperty("stages").EnumerateArray(), s => Assert.True(s.GetProperty("p50_ms").GetDouble() > 0));
         Assert.True(new FileInfo(png).Length > 1000);
     }
+
+    [Fact]
+    public void Speed_with_a_batch_reports_it_and_end_to_end_rates()
+    {
+        (int code, string stdout, string error) = CliRunner.Run("bench", "speed", "--size", "64x64", "--frames", "1", "--batch", "2", "--official",
+            "--png", Path.Combine(_directory, "batch.png"), "--json", "--threads", "1");
+        Assert.True(code == 0, error);
+        using JsonDocument result = JsonDocument.Parse(stdout);
+        Assert.Equal(2, result.RootElement.GetProperty("batch").GetInt32());
+        Assert.Equal("official", result.RootElement.GetProperty("mode").GetString());
+        Assert.True(result.RootElement.GetProperty("encode_fps").GetDouble() > 0);
+        Assert.True(result.RootElement.GetProperty("decode_ms_per_batch").GetProperty("p50").GetDouble() > 0);
+    }
+
+    [Theory]
+    [InlineData("bench", "speed", "--batch", "0")]
+    [InlineData("bench", "speed", "--device-type", "gpu")]
+    [InlineData("bench", "determinism", "--encode-device", "tpu")]
+    [InlineData("bench", "determinism", "--decode-device", "auto")]
+    public void Bad_options_give_one_line_naming_the_option(params string[] args)
+    {
+        string line = CliRunner.AssertOneLineError(args);
+        Assert.Contains(args[2], line);
+    }
 }

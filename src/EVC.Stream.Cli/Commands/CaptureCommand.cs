@@ -157,7 +157,9 @@ internal sealed class CaptureCommand : Command<CaptureCommand.Settings>
     {
         string output = settings.Output ?? $"capture-{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}.evcs";
         OutputGuard.Check(output, settings.Overwrite);
-        FFmpegTool.Require();
+        // A PNG folder is read by our own decoder: such a capture runs where no FFmpeg is installed (the GPU machine).
+        if (settings.Input is null || !Directory.Exists(settings.Input))
+            FFmpegTool.Require();
         Device device = ModelDefaults.ChooseDevice(settings.DeviceType);
         bool onCpu = device.type == TorchSharp.DeviceType.CPU;
         VideoSourceOptions source = SourceOptions(settings, onCpu, out string? sizeReason);

@@ -8,6 +8,7 @@ using EVC.Stream.Model.Codec;
 using EVC.Stream.Model.Models;
 using Spectre.Console;
 using Spectre.Console.Cli;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace EVC.Stream.Cli.Commands;
@@ -16,7 +17,8 @@ namespace EVC.Stream.Cli.Commands;
 /// <c>evcstream bench determinism</c>: how often float non-determinism breaks official-mode streams. Each image is
 /// encoded with batch 1 and batch 4, with 1 and 2 threads; every stream is then decoded alone with the other thread
 /// count. Counts the scale indexes that differ before the entropy coder and the frames that do not decode to the
-/// encoder's symbols.
+/// encoder's symbols. <c>--encode-device</c> and <c>--decode-device</c> put the two sides on different devices (a GPU
+/// encoder against a CPU decoder and the reverse).
 /// </summary>
 internal sealed class DeterminismBenchCommand : Command<DeterminismBenchCommand.Settings>
 {
@@ -39,6 +41,14 @@ internal sealed class DeterminismBenchCommand : Command<DeterminismBenchCommand.
         [CommandOption("--mode <MODE>")]
         [Description("official, deterministic or both (default).")]
         public string Mode { get; init; } = "both";
+
+        [CommandOption("--encode-device <TYPE>")]
+        [Description("cpu (default) or cuda: where the streams are encoded.")]
+        public string EncodeDevice { get; init; } = "cpu";
+
+        [CommandOption("--decode-device <TYPE>")]
+        [Description("cpu (default) or cuda: where they are decoded.")]
+        public string DecodeDevice { get; init; } = "cpu";
     }
 
     private sealed record Setting(string Name, int Batch, int Threads);
@@ -60,8 +70,18 @@ internal sealed class DeterminismBenchCommand : Command<DeterminismBenchCommand.
             "both" => [StreamMode.Official, StreamMode.Deterministic],
             _ => throw new ArgumentException("--mode must be official, deterministic or both"),
         };
-        string kit = ReferenceKit.Find(null) ?? throw new DirectoryNotFoundException("reference kit not found (../shared/reference/evc-official)");
-        string images = settings.Images ?? ReferenceKit.Dataset(kit, "kodak");
+        if (settings.EncodeDevice is not ("cpu" or "cuda"))
+            throw new ArgumentException($"--encode-device must be cpu or cuda (got '{settings.EncodeDevice}')");
+        if (settings.DecodeDevice is not ("cpu" or "cuda"))
+            throw new ArgumentException($"--decode-device must be cpu or cuda (got '{settings.DecodeDevice}')");
+        // The kit only for images not given: with --images this runs where ../shared is absent (a GPU machine; the
+        // default model travels next to the binary).
+        string? kit = settings.Images is null
+            ? ReferenceKit.Find(null) ?? throw new DirectoryNotFoundException("reference kit not found (../shared/reference/evc-official): give --images")
+            : null;
+        string images = settings.Images ?? ReferenceKit.Dataset(kit!, "kodak");
+        Device encodeDevice = ModelDefaults.ChooseDevice(settings.EncodeDevice, "--encode-device");
+        Device decodeDevice = ModelDefaults.ChooseDevice(settings.DecodeDevice, "--decode-device");
 
         int paddedWidth = ImageCodec.PaddedSize(width), paddedHeight = ImageCodec.PaddedSize(height);
         var crops = new List<float[]>();
@@ -81,24 +101,25 @@ internal sealed class DeterminismBenchCommand : Command<DeterminismBenchCommand.
         if (crops.Count < settings.Count)
             throw new ArgumentException($"{images} has only {crops.Count} images of at least {width}x{height}");
 
-        (EvcModel model, _) = ModelDefaults.Load(settings.Weights, settings.Arch, CPU);
+        EvcModel encoderModel = LoadOn(settings.Weights, settings.Arch, encodeDevice);
+        EvcModel decoderModel = settings.DecodeDevice == settings.EncodeDevice ? encoderModel : LoadOn(settings.Weights, settings.Arch, decodeDevice);
         Quality quality = settings.Quality is null ? Quality.Default : CaptureCommand.ParseQuality(settings.Quality);
-        double q = quality.Resolve(model);
+        double q = quality.Resolve(encoderModel);
         Setting[] grid = [new("batch 1, 1 thread", 1, 1), new("batch 1, 2 threads", 1, 2), new("batch 4, 1 thread", 4, 1), new("batch 4, 2 threads", 4, 2)];
         var results = new List<SettingResult>();
         foreach (StreamMode mode in modes)
-            results.AddRange(Measure(new ImageCodec(model, mode), crops, width, height, q, grid, settings.Json, cancellationToken));
+            results.AddRange(Measure(new ImageCodec(encoderModel, mode), new ImageCodec(decoderModel, mode), crops, width, height, q, grid, settings.Json, cancellationToken));
         set_num_threads(1);
 
         if (settings.Json)
         {
-            Console.Out.WriteLine(JsonSerializer.Serialize(new { benchmark = "determinism", frames = crops.Count, frame = $"{width}x{height}", rate_index = quality.RateIndex, q_scale = QScale.Round(q).QUsed, results }, s_json));
+            Console.Out.WriteLine(JsonSerializer.Serialize(new { benchmark = "determinism", encode_device = settings.EncodeDevice, decode_device = settings.DecodeDevice, frames = crops.Count, frame = $"{width}x{height}", rate_index = quality.RateIndex, q_scale = QScale.Round(q).QUsed, results }, s_json));
             return 0;
         }
         foreach (StreamMode mode in modes)
         {
             string name = mode.ToString().ToLowerInvariant();
-            var table = new Table().Title($"[bold]{name} mode, {crops.Count} frames of {width}x{height}, q_scale {QScale.Round(q).QUsed}[/]")
+            var table = new Table().Title($"[bold]{name} mode, {crops.Count} frames of {width}x{height}, q_scale {QScale.Round(q).QUsed}, encoded on {settings.EncodeDevice}, decoded on {settings.DecodeDevice}[/]")
                 .AddColumn("encoded with").AddColumn(new TableColumn("indexes ≠ batch 1, 1 thread").RightAligned())
                 .AddColumn("decoded with").AddColumn(new TableColumn("frames exact").RightAligned())
                 .AddColumn(new TableColumn("frames broken").RightAligned()).AddColumn(new TableColumn("decoder index ≠ encoder").RightAligned());
@@ -112,7 +133,9 @@ internal sealed class DeterminismBenchCommand : Command<DeterminismBenchCommand.
         return 0;
     }
 
-    private static List<SettingResult> Measure(ImageCodec codec, List<float[]> crops, int width, int height, double q, Setting[] grid, bool quiet, CancellationToken cancellationToken)
+    private static EvcModel LoadOn(string? weights, string arch, Device device) => ModelDefaults.Load(weights, arch, device).Model;
+
+    private static List<SettingResult> Measure(ImageCodec codec, ImageCodec decoder, List<float[]> crops, int width, int height, double q, Setting[] grid, bool quiet, CancellationToken cancellationToken)
     {
         string modeName = codec.Mode.ToString().ToLowerInvariant();
 
@@ -130,7 +153,7 @@ internal sealed class DeterminismBenchCommand : Command<DeterminismBenchCommand.
                 var batch = new float[setting.Batch * crops[0].Length];
                 for (int b = 0; b < setting.Batch; b++)
                     crops[start + b].CopyTo(batch, b * crops[0].Length);
-                items.AddRange(codec.CompressBatch(tensor(batch, new long[] { setting.Batch, 3, ImageCodec.PaddedSize(height), ImageCodec.PaddedSize(width) }), height, width, q));
+                items.AddRange(codec.CompressBatch(tensor(batch, new long[] { setting.Batch, 3, ImageCodec.PaddedSize(height), ImageCodec.PaddedSize(width) }).to(codec.Device), height, width, q));
             }
             encoded[setting.Name] = [.. items];
         }
@@ -156,13 +179,15 @@ internal sealed class DeterminismBenchCommand : Command<DeterminismBenchCommand.
                 bool failed = false;
                 try
                 {
-                    codec.Decompress(item.Bin, out _, out _, (_, _, indexes) => seen.Add(indexes));
+                    decoder.Decompress(item.Bin, out _, out _, (_, _, indexes) => seen.Add(indexes));
                 }
                 catch (EntropyCodingException)
                 {
                     failed = true;
                 }
-                int differences = Differences(seen[0], item.Pass0Indexes) + (seen.Count > 1 ? Differences(seen[1], item.Pass1Indexes) : 0);
+                // A stream that fails before its first pass counts every index of both passes as different.
+                int differences = (seen.Count > 0 ? Differences(seen[0], item.Pass0Indexes) : item.Pass0Indexes.Length)
+                    + (seen.Count > 1 ? Differences(seen[1], item.Pass1Indexes) : item.Pass1Indexes.Length);
                 decoderDifferences += differences;
                 if (!failed && differences == 0)
                     exact++;

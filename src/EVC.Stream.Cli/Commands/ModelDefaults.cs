@@ -28,8 +28,9 @@ internal static class ModelDefaults
     public static Device ChooseDevice(string type, string option = "--device-type") => type switch
     {
         "cpu" => CPU,
-        "cuda" => cuda.is_available() ? CUDA : throw new ArgumentException($"{option} cuda: no CUDA device is available (build with -p:TorchBackend=cuda on a machine with a GPU)"),
-        _ => cuda.is_available() ? CUDA : CPU,
+        "cuda" => cuda.is_available() ? CUDA : throw new ArgumentException($"{option} cuda: no CUDA device is available (build with -p:TorchBackend=cuda, or put a CUDA libtorch 2.10 on LD_LIBRARY_PATH: docs/gpu.md)"),
+        "auto" => cuda.is_available() ? CUDA : CPU,
+        _ => throw new ArgumentException($"{option} must be cpu, cuda or auto (got '{type}')"),
     };
 
     /// <summary>
