@@ -141,4 +141,68 @@ public sealed class FaultExitTests : IDisposable
         Assert.True(code == ExitCodes.PartialOutput, error);
         Assert.Contains("stopped following", output);
     }
+
+    /// <summary>A size-limited tmpfs where mounting is permitted (root), else /dev/full (every write: no space left).</summary>
+    private string? SmallDisk(int kilobytes)
+    {
+        string mount = Directory.CreateDirectory(Path.Combine(_directory, "small")).FullName;
+        using Process process = Process.Start("mount", ["-t", "tmpfs", "-o", $"size={kilobytes}k", "tmpfs", mount])!;
+        process.WaitForExit();
+        return process.ExitCode == 0 ? mount : null;
+    }
+
+    private static void Unmount(string mount)
+    {
+        using Process process = Process.Start("umount", [mount])!;
+        process.WaitForExit();
+    }
+
+    [Fact]
+    public async Task A_full_disk_stops_capture_with_the_output_failure_code_and_a_readable_file()
+    {
+        string? disk = SmallDisk(24);
+        string output = disk is null ? "/dev/full" : Path.Combine(disk, "full.evcs");
+        try
+        {
+            (int code, _, string error) = CliRunner.Run("capture", "--device", "test", "-s", "64x48", "-r", "5", "--frames", "400", "-o", output, "--quiet", "-y");
+            Assert.True(code == ExitCodes.OutputError, error);
+            Assert.Contains("failed after", error);  // how many frames made it
+            if (disk is not null)
+            {
+                await using EvcsReader reader = await EvcsReader.OpenAsync(File.OpenRead(output));
+                long frames = 0;
+                while (await reader.ReadPacketAsync() is { } packet)
+                {
+                    packet.Dispose();
+                    frames++;
+                }
+                Assert.True(frames > 0, "the file stays readable up to its last complete frame");
+            }
+        }
+        finally
+        {
+            if (disk is not null)
+                Unmount(disk);
+        }
+    }
+
+    [Fact]
+    public void A_full_disk_during_decode_leaves_no_partial_file()
+    {
+        string evcs = Capture(6);
+        string? disk = SmallDisk(16);  // a 64x48 y4m frame is 4.6–9 KB: six do not fit
+        if (disk is null)
+            return;  // needs a mount (root); the capture case above covers /dev/full
+        try
+        {
+            string y4m = Path.Combine(disk, "out.y4m");
+            (int code, string output, string error) = CliRunner.Run("decode", evcs, "-o", y4m, "--quiet");
+            Assert.True(code == ExitCodes.OutputError, $"exit {code}: {error} {output}");
+            Assert.Empty(Directory.EnumerateFileSystemEntries(disk));
+        }
+        finally
+        {
+            Unmount(disk);
+        }
+    }
 }

@@ -211,46 +211,56 @@ internal sealed class CaptureCommand : Command<CaptureCommand.Settings>
         // file; a second one stops coding too, and the file still closes cleanly.
         using var interrupts = new InterruptHandler(stop, abort);
         var stats = new PipelineStats(source.Label, CapturePipeline.StageNames) { TargetBitrate = targetBitrate, FrameRate = format.FrameRate };
-        CaptureResult result;
+        CaptureResult? result = null;
         string? closeError = null;
         System.IO.Stream stream = toStdout ? Program.OpenStandardOutput() : OutputGuard.Create(output);
-        await using (stream.ConfigureAwait(false))
+        try
         {
-            EvcsWriter writer = await EvcsWriter.CreateAsync(stream, header, new EvcsWriterOptions { FsyncInterval = TimeSpan.FromSeconds(1), LeaveOpen = true }, cancellationToken).ConfigureAwait(false);
-            await using (writer.ConfigureAwait(false))
+            await using (stream.ConfigureAwait(false))
             {
-                await using (var dashboard = new Dashboard(stats, $"evcstream capture → {(toStdout ? "stdout" : output)}", settings.Stats, settings.Quiet || toStdout && Console.IsErrorRedirected))
+                EvcsWriter writer = await EvcsWriter.CreateAsync(stream, header, new EvcsWriterOptions { FsyncInterval = TimeSpan.FromSeconds(1), LeaveOpen = true }, cancellationToken).ConfigureAwait(false);
+                await using (writer.ConfigureAwait(false))
                 {
-                    var options = new CaptureOptions
+                    await using (var dashboard = new Dashboard(stats, $"evcstream capture → {(toStdout ? "stdout" : output)}", settings.Stats, settings.Quiet || toStdout && Console.IsErrorRedirected))
                     {
-                        BatchSize = batch,
-                        EntropyWorkers = Math.Max(1, Environment.ProcessorCount - 1),
-                        Rate = rate,
-                        EncoderLevel = settings.EncoderLevel == "auto" ? -1 : int.Parse(settings.EncoderLevel, CultureInfo.InvariantCulture),
-                        AutoEncoderLevel = settings.EncoderLevel == "auto",
-                    };
-                    result = await CapturePipeline.RunAsync(source, format, codec, writer, options, stats, stop.Token, abort.Token).ConfigureAwait(false);
-                }
-                try
-                {
-                    if (result.Error is not IOException)  // after a failed write the file already ends at its last complete packet
-                        await writer.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
-                }
-                catch (Exception e) when (e is IOException or InvalidOperationException)
-                {
-                    closeError = e.Message;
+                        var options = new CaptureOptions
+                        {
+                            BatchSize = batch,
+                            EntropyWorkers = Math.Max(1, Environment.ProcessorCount - 1),
+                            Rate = rate,
+                            EncoderLevel = settings.EncoderLevel == "auto" ? -1 : int.Parse(settings.EncoderLevel, CultureInfo.InvariantCulture),
+                            AutoEncoderLevel = settings.EncoderLevel == "auto",
+                        };
+                        result = await CapturePipeline.RunAsync(source, format, codec, writer, options, stats, stop.Token, abort.Token).ConfigureAwait(false);
+                    }
+                    try
+                    {
+                        if (result.Error is not IOException)  // after a failed write the file already ends at its last complete packet
+                            await writer.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (e is IOException or InvalidOperationException)
+                    {
+                        closeError = e.Message;
+                    }
                 }
             }
         }
+        catch (IOException e) when (toStdout || ErrorReporter.IsOutputFailure(e))
+        {
+            // Closing flushes what the writer still buffered: a full disk or a closed pipe can surface only here.
+            closeError ??= e.Message;
+        }
 
         string where = toStdout ? "stdout" : output;
+        if (result is null)
+            throw new OutputFailedException($"writing {where} failed before the first frame: {closeError}");
         double streamSeconds = result.Written / format.FrameRate;
         string bitrateText = result.Written > 0 ? string.Create(CultureInfo.InvariantCulture, $", {PipelineStats.StreamBitrate(result.Bytes, result.Written, format.FrameRate) / 1e3:F0} kbit/s over {streamSeconds:0.##} s of stream{(targetBitrate > 0 ? $" (target {targetBitrate / 1e3:F0})" : "")}") : "";
         string summary = string.Create(CultureInfo.InvariantCulture,
             $"{where}: {result.Written} frames written, {result.Captured} captured, {result.Dropped} dropped, {result.Bytes:N0} payload bytes{bitrateText}, {stats.Snapshot().Elapsed.TotalSeconds:F1} s");
         await info.WriteLineAsync(summary).ConfigureAwait(false);
         if (closeError is not null)
-            throw new OutputFailedException($"could not finish {where} ({closeError}); the {result.Written} frames written before are playable");
+            throw new OutputFailedException($"writing {where} failed after {result.Written} frames ({closeError}); the frames that reached it are playable");
         if (result.Error is not null and not OperationCanceledException)
         {
             if (result.Error is IOException io && (ErrorReporter.IsOutputFailure(io) || toStdout))

@@ -60,6 +60,7 @@ public sealed class FFmpegFrameSink : IFrameSink
     private readonly Channel<RawFrame> _frames = Channel.CreateBounded<RawFrame>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
     private readonly Task _process;
     private readonly Queue<string> _errors = new();
+    private string? _writeFailure;
 
     private FFmpegFrameSink(int width, int height, double frameRate, Func<FFMpegArguments, FFMpegArgumentProcessor> output)
     {
@@ -67,6 +68,9 @@ public sealed class FFmpegFrameSink : IFrameSink
         var source = new ChannelPipeSource(_frames.Reader, width, height, frameRate);
         FFMpegArgumentProcessor processor = output(FFMpegArguments.FromPipeInput(source)).NotifyOnStandardError(line =>
         {
+            // FFmpeg 5.1 exits 0 after "Error writing trailer …: No space left on device": its log is the only sign.
+            if (_writeFailure is null && IsWriteFailure(line))
+                _writeFailure = line.Trim();
             lock (_errors)
             {
                 _errors.Enqueue(line);
@@ -133,10 +137,20 @@ public sealed class FFmpegFrameSink : IFrameSink
         {
             string detail;
             lock (_errors)
-                detail = _errors.LastOrDefault()?.Trim() ?? e.Message;
+                detail = _writeFailure ?? _errors.LastOrDefault()?.Trim() ?? e.Message;
             throw new VideoIOException($"FFmpeg output failed: {detail}", e);
         }
+        if (_writeFailure is not null)
+            throw new VideoIOException($"FFmpeg output failed: {_writeFailure}");
     }
+
+    /// <summary>FFmpeg's messages for an output it could not write (full disk, closed pipe, I/O error).</summary>
+    internal static bool IsWriteFailure(string line) =>
+        line.Contains("No space left on device", StringComparison.Ordinal)
+        || line.Contains("Error writing trailer", StringComparison.Ordinal)
+        || line.Contains("Error closing file", StringComparison.Ordinal)
+        || line.Contains("Broken pipe", StringComparison.Ordinal)
+        || line.Contains("Input/output error", StringComparison.Ordinal) && line.Contains("writing", StringComparison.OrdinalIgnoreCase);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
