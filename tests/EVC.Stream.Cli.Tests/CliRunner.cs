@@ -6,6 +6,10 @@ namespace EVC.Stream.Cli.Tests;
 /// <summary>Runs the real command tree in-process, capturing stdout and stderr (tests using it share the "Console" collection).</summary>
 internal static class CliRunner
 {
+    /// <summary>The built evcstream folder (Release or Debug, as these tests were built), for child-process runs.</summary>
+    public static string ToolFolder =>
+        Path.Combine(EVC.Stream.Tests.Shared.TestPaths.RepositoryRoot, "src", "EVC.Stream.Cli", "bin", new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name, "net10.0");
+
     public static (int Code, string Out, string Error) Run(params string[] args)
     {
         TextWriter originalOut = Console.Out, originalError = Console.Error;

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using EVC.Stream.Container;
-using EVC.Stream.Tests.Shared;
 
 namespace EVC.Stream.Cli.Tests;
 
@@ -12,14 +11,7 @@ public sealed class FaultExitTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    private static string Tool
-    {
-        get
-        {
-            string configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;
-            return Path.Combine(TestPaths.RepositoryRoot, "src", "EVC.Stream.Cli", "bin", configuration, "net10.0", "evcstream.dll");
-        }
-    }
+    private static string Tool => Path.Combine(CliRunner.ToolFolder, "evcstream.dll");
 
     private string Capture(int frames)
     {

@@ -221,8 +221,7 @@ public sealed class UsageTests : IDisposable
     {
         // A copy of the built tool (symbolic links to its files) in a folder with no repository above it, run from /tmp.
         string tool = Path.Combine(_directory, "tool");
-        string configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name;  // Release or Debug, as this test was built
-        string built = Path.Combine(TestPaths.RepositoryRoot, "src", "EVC.Stream.Cli", "bin", configuration, "net10.0");
+        string built = CliRunner.ToolFolder;
         Assert.True(File.Exists(Path.Combine(built, "models", "default.safetensors")), "the build copies models/default.safetensors next to evcstream");
         // Hard links (the host resolves symbolic links to the real folder); a real copy where they are not possible.
         using (Process copy = Process.Start("cp", ["-al", built, tool])!)
