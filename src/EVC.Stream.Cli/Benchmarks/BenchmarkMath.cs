@@ -18,9 +18,9 @@ internal static class BenchmarkMath
     {
         string[] parts = (text ?? "").Split('x', 'X');
         if (parts.Length != 2 || !int.TryParse(parts[0], out int width) || !int.TryParse(parts[1], out int height)
-            || width < 1 || height < 1 || width % multiple != 0 || height % multiple != 0)
+            || width < 1 || height < 1 || width > Usage.Limits.MaxSide || height > Usage.Limits.MaxSide || width % multiple != 0 || height % multiple != 0)
         {
-            string rule = multiple > 1 ? $"WxH in multiples of {multiple}" : "WxH";
+            string rule = (multiple > 1 ? $"WxH in multiples of {multiple}" : "WxH") + $", at most {Usage.Limits.MaxSide} per side";
             throw new ArgumentException($"--size must be {rule} (got '{text}')");
         }
         return (width, height);

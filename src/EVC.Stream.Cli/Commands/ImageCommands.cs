@@ -62,6 +62,7 @@ internal sealed class ImageEncodeCommand : Command<ImageEncodeCommand.Settings>
         PlanarImage image = PlanarImage.LoadPng(settings.Input);
         if (image.Width > MaxSide || image.Height > MaxSide)
             throw new ArgumentException($"image too large: {image.Width}x{image.Height} (at most {MaxSide} per side)");
+        Limits.CheckFrame(image.Width, image.Height, 1, settings.Input);
         StreamMode mode = settings.Deterministic ? StreamMode.Deterministic : StreamMode.Official;
         (EvcModel model, Device device, string label) = settings.LoadModel(mode);
         if (label.Length > 0)

@@ -71,6 +71,7 @@ internal sealed class SpeedBenchCommand : Command<SpeedBenchCommand.Settings>
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         (int width, int height) = BenchmarkMath.ParseSize(settings.Size);
+        Usage.Limits.CheckFrame(width, height, Math.Max(1, settings.Batch), "--size");
         if (settings.Batch < 1)
             throw new ArgumentException($"--batch must be positive (got {settings.Batch})");
         if (settings.Frames is < 1)
