@@ -26,6 +26,7 @@ public sealed class EvcsTsDemuxer : IDisposable
     private int _pesExpected;   // 6 + PES_packet_length, or 0 when unbounded (ends at the next unit start)
     private bool _pesActive;
     private int _cc = -1;
+    private readonly byte[] _lastEsPacket = new byte[EvcsTsConstants.PacketSize];
 
     private int _pmtPid = -1;
     private int _esPid = -1;
@@ -195,16 +196,18 @@ public sealed class EvcsTsDemuxer : IDisposable
         }
         else if (pid == _esPid)
         {
-            ReadEsPayload(payload, unitStart, cc);
+            ReadEsPayload(packet, payload, unitStart, cc);
         }
     }
 
-    private void ReadEsPayload(ReadOnlySpan<byte> payload, bool unitStart, int cc)
+    private void ReadEsPayload(ReadOnlySpan<byte> packet, ReadOnlySpan<byte> payload, bool unitStart, int cc)
     {
         if (_cc >= 0)
         {
-            if (cc == _cc)
-                return; // a duplicate packet (allowed once by 13818-1): ignore it
+            // A duplicate (allowed once by 13818-1) repeats the packet byte for byte; the same counter on other bytes
+            // means 16 packets went missing.
+            if (cc == _cc && packet.SequenceEqual(_lastEsPacket))
+                return;
             if (cc != ((_cc + 1) & 0x0F))
             {
                 _continuityErrors++;
@@ -212,6 +215,7 @@ public sealed class EvcsTsDemuxer : IDisposable
             }
         }
         _cc = cc;
+        packet.CopyTo(_lastEsPacket);
         if (unitStart)
         {
             if (_pesActive)

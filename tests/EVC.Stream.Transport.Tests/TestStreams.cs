@@ -34,7 +34,7 @@ internal static class TestStreams
     /// Writes <paramref name="count"/> frames with random payloads (sizes from a few bytes to past one PES packet) to an
     /// .evcs stream with <see cref="EvcsWriter"/> and reads them back with <see cref="EvcsReader"/>.
     /// </summary>
-    public static async Task<(EvcsHeader Header, List<TestFrame> Frames)> CreateAsync(int count, int seed, int maxSize = 90_000, int fps = 30)
+    public static async Task<(EvcsHeader Header, List<TestFrame> Frames)> CreateAsync(int count, int seed, int maxSize = 90_000, int fps = 30, bool gaps = true)
     {
         var random = new Random(seed);
         EvcsHeader header = Header(fps);
@@ -47,7 +47,7 @@ internal static class TestStreams
                 int size = i switch { 0 => 1, 1 => 0, 2 => EvcsTsConstants.MaxFragmentSize, 3 => EvcsTsConstants.MaxFragmentSize + 1, _ => random.Next(1, maxSize) };
                 var payload = new byte[size];
                 random.NextBytes(payload);
-                frameNumber += random.Next(20) == 0 ? 2 : 1; // an occasional encoder-dropped frame
+                frameNumber += gaps && random.Next(20) == 0 ? 2 : 1; // an occasional encoder-dropped frame
                 var info = new EvcsPacketInfo(frameNumber, frameNumber * 3000, (ushort)(i % 4), 2,
                     i == count - 1 ? EvcsPacketFlags.EndOfStream : EvcsPacketFlags.None);
                 await writer.WriteAsync(payload, info);
