@@ -128,7 +128,8 @@ public static class Program
             .WithExample("info", "recording.evcs")
             .WithExample("info", "recording.evcs", "--json");
         config.AddCommand<RemuxCommand>("remux")
-            .WithDescription("Repair an .evcs stream: drop damaged packets, rebuild index and trailer (- for stdin/stdout).")
-            .WithExample("remux", "damaged.evcs", "-o", "repaired.evcs");
+            .WithDescription("Repair an .evcs stream: drop damaged packets, rebuild index and trailer (- for stdin/stdout); .evcs <-> MPEG-TS by the .ts extension.")
+            .WithExample("remux", "damaged.evcs", "-o", "repaired.evcs")
+            .WithExample("remux", "recording.evcs", "-o", "recording.ts");
     }
 }

@@ -36,6 +36,8 @@ internal sealed class RemuxCommand : AsyncCommand<RemuxCommand.Settings>
     public override async Task<int> ExecuteAsync(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         string output = settings.Output!;
+        if (TransportRemux.Handles(settings.Input, output))
+            return await TransportRemux.RunAsync(settings.Input, output, settings.Overwrite, cancellationToken).ConfigureAwait(false);
         bool toStdout = Program.IsStdio(output);
         OutputGuard.Check(output, settings.Overwrite);
         EvcsRemuxResult result;
