@@ -12,7 +12,7 @@ namespace EVC.Stream.Container;
 /// writing allocates nothing but the index (24 bytes per frame, amortised; none with
 /// <see cref="EvcsWriterOptions.WriteIndex"/> off). Not thread-safe: one call at a time.
 /// </remarks>
-public sealed class EvcsWriter : IAsyncDisposable, IDisposable
+public sealed class EvcsWriter : IEvcsPacketWriter, IAsyncDisposable, IDisposable
 {
     private readonly EvcsWriterCore _core;
 
@@ -55,6 +55,10 @@ public sealed class EvcsWriter : IAsyncDisposable, IDisposable
 
     /// <summary>Writes the index (unless disabled) and the trailer and flushes; nothing can be written afterwards.</summary>
     public ValueTask CompleteAsync(CancellationToken cancellationToken = default) => _core.CompleteAsync(cancellationToken);
+
+    /// <inheritdoc />
+    ValueTask IEvcsPacketWriter.WriteAsync(ReadOnlyMemory<byte> payload, EvcsPacketInfo info, long captureTimeMicroseconds, CancellationToken cancellationToken) =>
+        WriteAsync(payload, info, cancellationToken);
 
     /// <summary>Completes the stream unless that happened or a write failed, then closes it unless <see cref="EvcsWriterOptions.LeaveOpen"/>.</summary>
     public ValueTask DisposeAsync() => _core.DisposeAsync();

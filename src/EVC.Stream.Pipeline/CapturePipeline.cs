@@ -65,7 +65,7 @@ public static class CapturePipeline
     /// Runs until the source ends or <paramref name="stop"/> fires (then the frames already captured are still coded
     /// and written), or <paramref name="abort"/> fires (then the stages stop at once). The caller completes the writer.
     /// </summary>
-    public static async Task<CaptureResult> RunAsync(VideoSourceOptions source, VideoFormat format, ImageCodec codec, EvcsWriter writer,
+    public static async Task<CaptureResult> RunAsync(VideoSourceOptions source, VideoFormat format, ImageCodec codec, IEvcsPacketWriter writer,
         CaptureOptions options, PipelineStats stats, CancellationToken stop, CancellationToken abort)
     {
         ArgumentNullException.ThrowIfNull(source);
@@ -300,7 +300,7 @@ public static class CapturePipeline
         }
     }
 
-    private static async Task MuxStageAsync(ChannelReader<CodedFrame> input, EvcsWriter writer, VideoFormat format, CaptureOptions options, PipelineStats stats, CancellationToken cancellationToken)
+    private static async Task MuxStageAsync(ChannelReader<CodedFrame> input, IEvcsPacketWriter writer, VideoFormat format, CaptureOptions options, PipelineStats stats, CancellationToken cancellationToken)
     {
         StageStats muxStage = stats.Stage("mux"), endToEnd = stats.Stage("capture→file");
         var pending = new SortedDictionary<long, CodedFrame>();  // entropy coders finish out of order
@@ -314,7 +314,9 @@ public static class CapturePipeline
             {
                 long start = Stopwatch.GetTimestamp();
                 long pts = (long)Math.Round(ready.Timestamp.TotalSeconds / timeBase);
-                await writer.WriteAsync(ready.Payload, new EvcsPacketInfo(next, pts, (ushort)ready.QIndex, (byte)ready.Level), cancellationToken).ConfigureAwait(false);
+                // Wall-clock capture time, for glass-to-glass latency across a network (transports carry it).
+                long captureMicros = (DateTimeOffset.UtcNow - Stopwatch.GetElapsedTime(ready.CapturedAt) - DateTimeOffset.UnixEpoch).Ticks / 10;
+                await writer.WriteAsync(ready.Payload, new EvcsPacketInfo(next, pts, (ushort)ready.QIndex, (byte)ready.Level), captureMicros, cancellationToken).ConfigureAwait(false);
                 long done = Stopwatch.GetTimestamp();
                 muxStage.Record(Stopwatch.GetElapsedTime(start, done));
                 endToEnd.Record(Stopwatch.GetElapsedTime(ready.CapturedAt, done));

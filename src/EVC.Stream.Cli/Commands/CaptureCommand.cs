@@ -9,6 +9,7 @@ using EVC.Stream.Model.Checkpoints;
 using EVC.Stream.Model.Codec;
 using EVC.Stream.Model.Models;
 using EVC.Stream.Pipeline;
+using EVC.Stream.Transport;
 using Spectre.Console;
 using Spectre.Console.Cli;
 using TorchSharp;
@@ -156,7 +157,7 @@ internal sealed class CaptureCommand : Command<CaptureCommand.Settings>
     private static async Task<int> ExecuteAsync(Settings settings, CancellationToken cancellationToken)
     {
         string output = settings.Output ?? $"capture-{DateTime.Now.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)}.evcs";
-        OutputGuard.Check(output, settings.Overwrite);
+        OutputGuard.Check(output, settings.Overwrite, allowNetwork: true);
         // A PNG folder is read by our own decoder: such a capture runs where no FFmpeg is installed (the GPU machine).
         if (settings.Input is null || !Directory.Exists(settings.Input))
             FFmpegTool.Require();
@@ -213,42 +214,50 @@ internal sealed class CaptureCommand : Command<CaptureCommand.Settings>
         var stats = new PipelineStats(source.Label, CapturePipeline.StageNames) { TargetBitrate = targetBitrate, FrameRate = format.FrameRate };
         CaptureResult? result = null;
         string? closeError = null;
-        System.IO.Stream stream = toStdout ? Program.OpenStandardOutput() : OutputGuard.Create(output);
-        try
+        var options = new CaptureOptions
         {
-            await using (stream.ConfigureAwait(false))
+            BatchSize = batch,
+            EntropyWorkers = Math.Max(1, Environment.ProcessorCount - 1),
+            Rate = rate,
+            EncoderLevel = settings.EncoderLevel == "auto" ? -1 : int.Parse(settings.EncoderLevel, CultureInfo.InvariantCulture),
+            AutoEncoderLevel = settings.EncoderLevel == "auto",
+        };
+        async Task<CaptureResult> RunPipeline(IEvcsPacketWriter writer)
+        {
+            await using var dashboard = new Dashboard(stats, $"evcstream capture → {(toStdout ? "stdout" : output)}", settings.Stats, settings.Quiet || toStdout && Console.IsErrorRedirected);
+            return await CapturePipeline.RunAsync(source, format, codec, writer, options, stats, stop.Token, abort.Token).ConfigureAwait(false);
+        }
+
+        if (FFmpegStreamRelay.IsNetworkUrl(output) || IsTransportFile(output))
+            (result, closeError) = await CaptureToTransportAsync(output, header, RunPipeline).ConfigureAwait(false);
+        else
+        {
+            System.IO.Stream stream = toStdout ? Program.OpenStandardOutput() : OutputGuard.Create(output);
+            try
             {
-                EvcsWriter writer = await EvcsWriter.CreateAsync(stream, header, new EvcsWriterOptions { FsyncInterval = TimeSpan.FromSeconds(1), LeaveOpen = true }, cancellationToken).ConfigureAwait(false);
-                await using (writer.ConfigureAwait(false))
+                await using (stream.ConfigureAwait(false))
                 {
-                    await using (var dashboard = new Dashboard(stats, $"evcstream capture → {(toStdout ? "stdout" : output)}", settings.Stats, settings.Quiet || toStdout && Console.IsErrorRedirected))
+                    EvcsWriter writer = await EvcsWriter.CreateAsync(stream, header, new EvcsWriterOptions { FsyncInterval = TimeSpan.FromSeconds(1), LeaveOpen = true }, cancellationToken).ConfigureAwait(false);
+                    await using (writer.ConfigureAwait(false))
                     {
-                        var options = new CaptureOptions
+                        result = await RunPipeline(writer).ConfigureAwait(false);
+                        try
                         {
-                            BatchSize = batch,
-                            EntropyWorkers = Math.Max(1, Environment.ProcessorCount - 1),
-                            Rate = rate,
-                            EncoderLevel = settings.EncoderLevel == "auto" ? -1 : int.Parse(settings.EncoderLevel, CultureInfo.InvariantCulture),
-                            AutoEncoderLevel = settings.EncoderLevel == "auto",
-                        };
-                        result = await CapturePipeline.RunAsync(source, format, codec, writer, options, stats, stop.Token, abort.Token).ConfigureAwait(false);
-                    }
-                    try
-                    {
-                        if (result.Error is not IOException)  // after a failed write the file already ends at its last complete packet
-                            await writer.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
-                    }
-                    catch (Exception e) when (e is IOException or InvalidOperationException)
-                    {
-                        closeError = e.Message;
+                            if (result.Error is not IOException)  // after a failed write the file already ends at its last complete packet
+                                await writer.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
+                        }
+                        catch (Exception e) when (e is IOException or InvalidOperationException)
+                        {
+                            closeError = e.Message;
+                        }
                     }
                 }
             }
-        }
-        catch (IOException e) when (toStdout || ErrorReporter.IsOutputFailure(e))
-        {
-            // Closing flushes what the writer still buffered: a full disk or a closed pipe can surface only here.
-            closeError ??= e.Message;
+            catch (IOException e) when (toStdout || ErrorReporter.IsOutputFailure(e))
+            {
+                // Closing flushes what the writer still buffered: a full disk or a closed pipe can surface only here.
+                closeError ??= e.Message;
+            }
         }
 
         string where = toStdout ? "stdout" : output;
@@ -272,6 +281,52 @@ internal sealed class CaptureCommand : Command<CaptureCommand.Settings>
         if (interrupts.Count == 0 && ExpectedFrames(settings, format, source) is long expected && result.Captured < expected - Math.Max(2, expected / 50))
             throw new PartialOutputException($"{source.Label} ended early: {result.Captured} of the {expected} frames its header declares were read (a cut or damaged file?); {where} holds the {result.Written} frames written");
         return ExitCodes.Success;
+    }
+
+    /// <summary>An MPEG-TS file output (.ts, .m2t, .mts): the same wire format as network outputs (docs/evcs-ts.md).</summary>
+    private static bool IsTransportFile(string output) =>
+        !Program.IsStdio(output) && Path.GetExtension(output).ToUpperInvariant() is ".TS" or ".M2T" or ".MTS";
+
+    /// <summary>
+    /// Capture into an MPEG transport stream: a .ts file, or FFmpeg sending it to srt://, udp:// or tcp:// (the
+    /// stream header repeats every second, so a viewer can join at any time).
+    /// </summary>
+    private static async Task<(CaptureResult? Result, string? CloseError)> CaptureToTransportAsync(string output, EvcsHeader header, Func<IEvcsPacketWriter, Task<CaptureResult>> run)
+    {
+        CaptureResult? result = null;
+        string? closeError = null;
+        if (!FFmpegStreamRelay.IsNetworkUrl(output))
+        {
+            try
+            {
+                await using var writer = new EvcsTsWriter(OutputGuard.Create(output), header);
+                result = await run(writer).ConfigureAwait(false);
+            }
+            catch (IOException e) when (ErrorReporter.IsOutputFailure(e))
+            {
+                closeError = e.Message;
+            }
+            return (result, closeError);
+        }
+        await using FFmpegStreamRelay relay = FFmpegStreamRelay.Start(output);
+        try
+        {
+            await using (var writer = new EvcsTsWriter(relay.Input, header, leaveOpen: true))
+                result = await run(writer).ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            closeError = e.Message;  // FFmpeg went away; its own message follows from CompleteAsync
+        }
+        try
+        {
+            await relay.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (VideoIOException e)
+        {
+            closeError = e.Message;
+        }
+        return (result, closeError);
     }
 
     /// <summary>Frames a file source should deliver: its declared duration at the capture rate, capped by --frames/--duration; null when unknown or live.</summary>

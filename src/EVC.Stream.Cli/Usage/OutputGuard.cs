@@ -12,12 +12,19 @@ internal static class OutputGuard
     /// <param name="path">The output; null or "-" (stdout) always pass.</param>
     /// <param name="overwrite">-y was given.</param>
     /// <param name="option">The option that named it, for the message.</param>
-    public static void Check(string? path, bool overwrite, string option = "-o")
+    /// <param name="allowNetwork">The command can send to srt://, udp:// and tcp:// URLs (capture).</param>
+    public static void Check(string? path, bool overwrite, string option = "-o", bool allowNetwork = false)
     {
         if (path is null || Program.IsStdio(path))
             return;
         if (path.Contains("://", StringComparison.Ordinal))
-            throw new UsageException($"{option} {path}: output URLs are not supported; write a file, or - for stdout and pipe it on");
+        {
+            if (allowNetwork && Media.Video.FFmpegStreamRelay.IsNetworkUrl(path))
+                return;
+            throw new UsageException(allowNetwork
+                ? $"{option} {path}: unsupported URL; capture sends to srt://HOST:PORT, udp://HOST:PORT or tcp://HOST:PORT"
+                : $"{option} {path}: output URLs are not supported here; write a file, or - for stdout and pipe it on");
+        }
         if (path.Length == 0)
             throw new UsageException($"{option}: empty output path");
         if (Directory.Exists(path))

@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace EVC.Stream.Media.Video;
+
+/// <summary>
+/// Sends an MPEG transport stream written to <see cref="Input"/> to a network URL (srt://, udp://, tcp://) through
+/// FFmpeg's protocols (<c>ffmpeg -f mpegts -i pipe:0 -map 0 -c copy -f mpegts URL</c>): the transports are FFmpeg's,
+/// none is written here. FFmpeg copies the packets as they are (it drops the registration descriptor; receivers
+/// identify the stream by its own unit prefix, <c>docs/evcs-ts.md</c>).
+/// </summary>
+public sealed class FFmpegStreamRelay : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly Task<string> _errors;
+
+    private FFmpegStreamRelay(Process process)
+    {
+        _process = process;
+        _errors = process.StandardError.ReadToEndAsync();
+    }
+
+    /// <summary>The URL schemes FFmpeg sends a live transport stream over.</summary>
+    public static readonly IReadOnlyList<string> Schemes = ["srt", "udp", "tcp"];
+
+    /// <summary>Whether <paramref name="location"/> is a URL of one of <see cref="Schemes"/>.</summary>
+    public static bool IsNetworkUrl(string? location) =>
+        location is not null && Schemes.Any(s => location.StartsWith(s + "://", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>Where the transport stream is written: FFmpeg's stdin.</summary>
+    public System.IO.Stream Input => _process.StandardInput.BaseStream;
+
+    /// <summary>Starts FFmpeg sending to <paramref name="url"/>.</summary>
+    /// <exception cref="VideoIOException">FFmpeg is missing or did not start.</exception>
+    public static FFmpegStreamRelay Start(string url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        string ffmpeg = FFmpegTool.Require();
+        // UDP: 7 TS packets per datagram, as every TS-over-UDP receiver expects.
+        string target = url.StartsWith("udp://", StringComparison.OrdinalIgnoreCase) && !url.Contains("pkt_size", StringComparison.Ordinal)
+            ? url + (url.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "pkt_size=1316"
+            : url;
+        var start = new ProcessStartInfo(ffmpeg)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        // Probe little (a live sender must not hold frames back), copy every stream, flush every packet.
+        foreach (string argument in new[] { "-hide_banner", "-loglevel", "error", "-probesize", "2048", "-analyzeduration", "0", "-f", "mpegts", "-i", "pipe:0",
+                     "-map", "0", "-c", "copy", "-flush_packets", "1", "-f", "mpegts", target })
+            start.ArgumentList.Add(argument);
+        try
+        {
+            return new FFmpegStreamRelay(Process.Start(start) ?? throw new VideoIOException($"could not start {ffmpeg}"));
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new VideoIOException($"could not start {ffmpeg}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Closes the stream and waits for FFmpeg to send what it holds; a failure names FFmpeg's message.</summary>
+    /// <exception cref="VideoIOException">FFmpeg failed (the URL refused, the connection broke).</exception>
+    public async Task CompleteAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Input.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (IOException)
+        {
+            // FFmpeg already exited: its exit code and message say why.
+        }
+        await _process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        string errors = (await _errors.ConfigureAwait(false)).Trim();
+        if (_process.ExitCode != 0)
+            throw new VideoIOException(string.Create(CultureInfo.InvariantCulture, $"FFmpeg could not send the stream (exit {_process.ExitCode}): {errors.Split('\n')[^1].Trim()}"));
+    }
+
+    /// <summary>Stops FFmpeg if it still runs.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            try
+            {
+                await Input.DisposeAsync().ConfigureAwait(false);
+            }
+            catch (IOException)
+            {
+            }
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            try
+            {
+                await _process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                _process.Kill();
+            }
+        }
+        _process.Dispose();
+    }
+}
