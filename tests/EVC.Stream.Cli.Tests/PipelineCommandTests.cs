@@ -46,6 +46,36 @@ public sealed class PipelineCommandTests : IDisposable
     }
 
     [Fact]
+    public void Play_to_a_file_writes_every_frame_unpaced_as_decode_does()
+    {
+        string evcs = Captured(frames: 12);
+        string played = Path.Combine(_directory, "played.y4m"), decoded = Path.Combine(_directory, "decoded.y4m");
+        (int code, string output, string error) = CliRunner.Run("play", evcs, "-o", played, "--quiet");
+        Assert.True(code == 0, error);
+        Assert.Contains("play -o writes every frame", output);
+        Assert.Contains("12 frames presented of 12 read, 0 skipped before decoding and 0 after", output);
+        (code, output, error) = CliRunner.Run("decode", evcs, "-o", decoded, "--quiet");
+        Assert.True(code == 0, error);
+        Assert.Equal(12, Y4mFrames(played));
+        Assert.Equal(File.ReadAllBytes(decoded), File.ReadAllBytes(played));
+    }
+
+    /// <summary>Frames in a .y4m file: each starts with a FRAME line.</summary>
+    private static int Y4mFrames(string path)
+    {
+        byte[] bytes = File.ReadAllBytes(path);
+        ReadOnlySpan<byte> marker = "FRAME"u8;
+        int count = 0;
+        for (int i = bytes.AsSpan().IndexOf(marker); i >= 0; )
+        {
+            count++;
+            int next = bytes.AsSpan(i + marker.Length).IndexOf(marker);
+            i = next < 0 ? -1 : i + marker.Length + next;
+        }
+        return count;
+    }
+
+    [Fact]
     public void A_truncated_or_corrupted_file_still_decodes_what_is_intact()
     {
         string evcs = Captured(8);
