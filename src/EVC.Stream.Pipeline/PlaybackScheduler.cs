@@ -47,7 +47,10 @@ public sealed class PlaybackScheduler
     /// <summary>The stream's frame interval.</summary>
     public TimeSpan FrameInterval { get; }
 
-    /// <summary>Frames decoded before the clock starts: one per decoder, so every decoder is busy when it does.</summary>
+    /// <summary>
+    /// Frames decoded before the clock starts: one per decoder, so every decoder is busy when it does (and, see
+    /// <see cref="HasEstimate"/>, until a decode was measured).
+    /// </summary>
     public int PreRollFrames => Decoders;
 
     /// <summary>How late a frame may be and still count as in time: half a frame interval (timer and scheduling jitter).</summary>
@@ -106,7 +109,20 @@ public sealed class PlaybackScheduler
         }
     }
 
-    /// <summary>Adds one measured decode (wall time on one decoder, contention included) to the estimate.</summary>
+    /// <summary>True once a decode was measured: the clock should not start before (the pre-roll waits for it).</summary>
+    public bool HasEstimate
+    {
+        get
+        {
+            lock (_gate)
+                return _measured;
+        }
+    }
+
+    /// <summary>
+    /// Adds one measured decode (wall time on one decoder, contention included) to the estimate, a running mean.
+    /// Leave out warm-up decodes (a decoder's first: lazily built tables, first allocations), several times a normal one.
+    /// </summary>
     public void RecordDecode(TimeSpan elapsed)
     {
         lock (_gate)

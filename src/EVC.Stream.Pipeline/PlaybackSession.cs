@@ -278,6 +278,7 @@ internal sealed class PlaybackSession : IDisposable
         StageStats decodeStage = _stats.Stage("decode"), convertStage = _stats.Stage("convert");
         // The codec's own padding rule, not the header's fields: a damaged header must not misread the planes.
         int paddedWidth = ImageCodec.PaddedSize(_header.Width), paddedHeight = ImageCodec.PaddedSize(_header.Height);
+        bool warm = false;  // this thread's first decode is warm-up (lazy tables, first allocations): not timed for the scheduler
         try
         {
             // Blocking waits are fine: this thread is the decoder's own.
@@ -287,7 +288,8 @@ internal sealed class PlaybackSession : IDisposable
                 {
                     try
                     {
-                        job.Slot.Frame.TrySetResult(DecodeOne(job, paddedWidth, paddedHeight, decodeStage, convertStage));
+                        job.Slot.Frame.TrySetResult(DecodeOne(job, paddedWidth, paddedHeight, decodeStage, convertStage, warm));
+                        warm = true;
                     }
                     catch
                     {
@@ -322,7 +324,7 @@ internal sealed class PlaybackSession : IDisposable
     }
 
     /// <summary>Decodes one packet to a frame; null when its payload is corrupt.</summary>
-    private RawFrame? DecodeOne(Job job, int paddedWidth, int paddedHeight, StageStats decodeStage, StageStats convertStage)
+    private RawFrame? DecodeOne(Job job, int paddedWidth, int paddedHeight, StageStats decodeStage, StageStats convertStage, bool timed)
     {
         EvcsPacket packet = job.Packet;
         long start = Stopwatch.GetTimestamp();
@@ -361,7 +363,8 @@ internal sealed class PlaybackSession : IDisposable
             frame.Dispose();
             throw;
         }
-        _scheduler.RecordDecode(Stopwatch.GetElapsedTime(start));
+        if (timed)
+            _scheduler.RecordDecode(Stopwatch.GetElapsedTime(start));
         Interlocked.Increment(ref _decoded);
         return frame;
     }
@@ -376,10 +379,18 @@ internal sealed class PlaybackSession : IDisposable
             {
                 if (_options.Pace && !_scheduler.IsStarted)
                 {
-                    // Pre-roll: one frame per decoder decoded before the clock starts, so every decoder is busy when it does.
+                    // Pre-roll: one frame per decoder decoded before the clock starts, so every decoder is busy when it
+                    // does, and then until a decode was measured (a decoder's first is warm-up and does not count).
                     await FillAsync(_scheduler.PreRollFrames).ConfigureAwait(false);
                     foreach (Slot waiting in _ahead)
                         await waiting.Frame.Task.WaitAsync(Token).ConfigureAwait(false);
+                    for (int count = _ahead.Count; !_scheduler.HasEstimate; count++)
+                    {
+                        await FillAsync(count + 1).ConfigureAwait(false);
+                        if (_ahead.Count <= count)
+                            break;  // the stream ended first
+                        await _ahead.Last().Frame.Task.WaitAsync(Token).ConfigureAwait(false);
+                    }
                 }
                 Slot slot = _ahead.Dequeue();
                 RawFrame? frame = await slot.Frame.Task.WaitAsync(Token).ConfigureAwait(false);

@@ -77,6 +77,7 @@ public sealed class PlaybackSchedulerTests(ITestOutputHelper output)
         var scheduler = new PlaybackScheduler(10, 1, clock);
         Assert.Equal(PlaybackDecision.Decode, scheduler.Decide(TimeSpan.FromSeconds(5)));  // pre-roll: the clock has not started
         scheduler.RecordDecode(TimeSpan.FromMilliseconds(250));
+        Assert.True(scheduler.HasEstimate);
         clock.Now = TimeSpan.FromSeconds(3);
         scheduler.Start(scheduler.Generation, TimeSpan.Zero);  // frame 0 shown at 3 s
         Assert.Equal(PlaybackDecision.Skip, scheduler.Decide(TimeSpan.FromMilliseconds(100)));    // ready at 3.25, due 3.1 (+0.05)
@@ -104,6 +105,7 @@ public sealed class PlaybackSchedulerTests(ITestOutputHelper output)
     public void The_decode_time_estimate_follows_measurements()
     {
         var scheduler = new PlaybackScheduler(25, 2, new ManualClock());
+        Assert.False(scheduler.HasEstimate);
         Assert.Equal(TimeSpan.Zero, scheduler.DecodeTime);
         scheduler.RecordDecode(TimeSpan.FromMilliseconds(100));
         Assert.Equal(100, scheduler.DecodeTime.TotalMilliseconds, 6);

@@ -43,7 +43,7 @@ internal static class PlaybackSimulation
                 if (!scheduler.IsStarted)
                 {
                     int preRoll = Math.Min(scheduler.PreRollFrames, pending.Count + (frames - next));
-                    if (pending.Count >= preRoll && pending.Take(preRoll).All(p => p.ReadyAt <= clock.Now))
+                    if (pending.Count >= preRoll && pending.Take(preRoll).All(p => p.ReadyAt <= clock.Now) && (scheduler.HasEstimate || next == frames))
                     {
                         scheduler.Start(scheduler.Generation, Media(pending[0].Frame));
                         presented.Add(pending[0].Frame);
