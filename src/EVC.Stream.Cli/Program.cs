@@ -113,9 +113,9 @@ public static class Program
             .WithExample("capture", "--device", "test", "--frames", "100", "-o", "test.evcs")
             .WithExample("capture", "--input", "clip.mp4", "--bitrate", "2M", "-o", "clip.evcs");
         config.AddCommand<PlayCommand>("play")
-            .WithDescription("Play an .evcs file in real time: a window when a display exists, else (or with -o) a file or raw frames.")
+            .WithDescription("Play an .evcs file in real time in a window (keys: space pause, ←/→ seek 5 s, f fullscreen, q/Esc quit; frames that cannot be ready in time are skipped before decoding). With -o it writes every frame at full speed, as decode does.")
             .WithExample("play", "out.evcs")
-            .WithExample("play", "out.evcs", "-o", "out.mp4");
+            .WithExample("play", "out.evcs", "--scale", "4", "--overlay");
         config.AddCommand<DecodeCommand>("decode")
             .WithDescription("Convert an .evcs file at full speed to .mp4/.mkv/.y4m, PNG frames (name_%05d.png) or raw rgb24 on stdout (-o -).")
             .WithExample("decode", "out.evcs", "-o", "out.y4m");

@@ -93,7 +93,7 @@ public sealed class UsageTests : IDisposable
     }
 
     [Theory]
-    [InlineData("capture", "--device", "test", "-o", "tcp://127.0.0.1:9999")]
+    [InlineData("capture", "--device", "test", "-o", "rtmp://127.0.0.1/live")]
     [InlineData("decode", "a.evcs", "-o", "udp://127.0.0.1:9999")]
     public void Output_urls_are_refused_before_the_model_loads(params string[] args)
     {

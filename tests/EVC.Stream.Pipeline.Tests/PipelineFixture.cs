@@ -57,12 +57,12 @@ internal static class PipelineFixture
     }
 
     /// <summary>Plays a file at full speed into memory: the frames (rgb24) in order and the result.</summary>
-    public static async Task<(List<byte[]> Frames, List<long> FrameNumbers, PlaybackResult Result)> DecodeAsync(string path)
+    public static async Task<(List<byte[]> Frames, List<long> FrameNumbers, PlaybackResult Result)> DecodeAsync(string path, PlaybackOptions? options = null)
     {
         await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read);
         await using EvcsReader reader = await EvcsReader.OpenAsync(stream);
         var sink = new CollectingSink();
-        PlaybackResult result = await PlaybackPipeline.RunAsync(reader, Codec, sink, new PlaybackOptions(), new PipelineStats(path, PlaybackPipeline.StageNames), CancellationToken.None);
+        PlaybackResult result = await PlaybackPipeline.RunAsync(reader, Codec, sink, options ?? new PlaybackOptions(), new PipelineStats(path, PlaybackPipeline.StageNames), CancellationToken.None);
         return (sink.Frames, sink.FrameNumbers, result);
     }
 

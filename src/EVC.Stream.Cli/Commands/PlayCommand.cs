@@ -21,8 +21,20 @@ internal class PlaybackSettings : OverwriteSettings
     public string Input { get; init; } = "";
 
     [CommandOption("-o|--output <OUT>")]
-    [Description("out.mp4 / .mkv / .y4m, frames_%05d.png, or - for raw rgb24 frames on stdout.")]
+    [Description("out.mp4 / .mkv / .y4m, frames_%05d.png, or - for raw rgb24 frames on stdout. Every frame is written, unpaced: play -o is decode -o.")]
     public string? Output { get; init; }
+
+    [CommandOption("--scale <F>")]
+    [Description("play: window size as a multiple of the picture (e.g. 4 shows 128x96 at 512x384); the window stays resizable. Default 1.")]
+    public double Scale { get; init; } = 1;
+
+    [CommandOption("--overlay")]
+    [Description("play: draw frame number, fps, file-to-screen latency and stream bitrate into the picture.")]
+    public bool Overlay { get; init; }
+
+    [CommandOption("--decoders <N>")]
+    [Description("Frames decoded in parallel, presented in order; the CPU threads are shared out between them. Default: one per core up to 4 on CPU, 1 on CUDA.")]
+    public int? Decoders { get; init; }
 
     [CommandOption("--arch <ARCH>")]
     [Description("Architecture for official checkpoints (default: the file's).")]
@@ -62,6 +74,10 @@ internal class PlaybackSettings : OverwriteSettings
             return Spectre.Console.ValidationResult.Error("--device-type must be cpu, cuda or auto");
         if (!(FollowTimeout >= 0 && FollowTimeout <= Limits.MaxDurationSeconds))
             return Spectre.Console.ValidationResult.Error($"--follow-timeout {FollowTimeout}: must be 0..{Limits.MaxDurationSeconds} seconds");
+        if (!(Scale > 0) || double.IsInfinity(Scale) || Scale > 64)
+            return Spectre.Console.ValidationResult.Error($"--scale {Scale}: must be more than 0 and at most 64");
+        if (Decoders is < 1 or > 64)
+            return Spectre.Console.ValidationResult.Error($"--decoders {Decoders}: must be 1..64");
         return Threads is < 1 or > 1024 ? Spectre.Console.ValidationResult.Error("--threads must be 1..1024") : base.Validate();
     }
 
@@ -80,7 +96,10 @@ internal class PlaybackSettings : OverwriteSettings
             throw new EvcsFormatException($"{Input}: the header declares {header.Width}x{header.Height} pixels, more than this tool decodes (at most {Limits.MaxSide} per side and what fits in memory)");
         StreamMode mode = header.StreamMode == EvcsStreamMode.Official ? StreamMode.Official : StreamMode.Deterministic;
         Device device = ModelDefaults.ChooseDevice(DeviceType);
-        set_num_threads(Threads ?? ModelSettings.DefaultThreads(mode));
+        // Parallel frames beat threads inside one small frame on CPU; torch's thread count is process-wide, so each
+        // decoder gets its share of it.
+        int decoders = Decoders ?? (device.type == TorchSharp.DeviceType.CPU ? Math.Clamp(Environment.ProcessorCount, 1, 4) : 1);
+        set_num_threads(Math.Max(1, (Threads ?? ModelSettings.DefaultThreads(mode)) / decoders));
         (EvcModel model, string weightsLabel) = ModelDefaults.Load(Weights, Arch ?? (header.Architecture.Length > 0 ? header.Architecture : null), device);
         string hash = WeightsFileHash(model);
         if (!header.WeightsSha256.Span.SequenceEqual(new byte[32]) && !string.Equals(hash, header.WeightsSha256Hex, StringComparison.Ordinal))
@@ -89,6 +108,9 @@ internal class PlaybackSettings : OverwriteSettings
         double fps = header.FrameRate.IsValid ? header.FrameRate.Value : 30;
 
         bool rawToStdout = Program.IsStdio(Output);
+        // A file or pipe gets every frame: pacing (and skipping late frames) is for a window only.
+        bool toFile = pace && Output is not null;
+        pace &= Output is null;
         TextWriter info = rawToStdout ? Console.Error : Console.Out;
         if (weightsLabel.Length > 0 && !Quiet)
             await info.WriteLineAsync(weightsLabel).ConfigureAwait(false);
@@ -112,20 +134,38 @@ internal class PlaybackSettings : OverwriteSettings
         }
         else if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("DISPLAY")) || !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("WAYLAND_DISPLAY")))
         {
-            FFmpegTool.Require();
-            sink = FFmpegFrameSink.ToWindow($"evcstream {Path.GetFileName(Input)}", header.Width, header.Height, fps);
-            target = "window";
+            string title = $"evcstream {Path.GetFileName(Input)}";
+            try
+            {
+                sink = await SdlWindowSink.OpenAsync(title, header.Width, header.Height, Scale, cancellationToken).ConfigureAwait(false);
+                target = "window";
+            }
+            catch (VideoIOException e)
+            {
+                // FFmpeg's own SDL output: q/Esc quit, resizable, but no pause, seek or fullscreen key.
+                FFmpegTool.Require();
+                sink = FFmpegFrameSink.ToWindow(title, header.Width, header.Height, fps, Scale);
+                target = "window";
+                await info.WriteLineAsync($"{e.Message}: FFmpeg's window instead (keys: q/Esc quit only)").ConfigureAwait(false);
+            }
         }
         else
             throw new ArgumentException("no display to show a window ($DISPLAY is not set): give -o out.mp4|out.mkv|out.y4m|frames_%05d.png or -o - for raw frames");
         if (!Quiet)
+        {
             await info.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"{(pace ? "playing" : "decoding")} {Input}: {header.Width}x{header.Height}, {fps:0.##} fps, {header.Architecture} {mode.ToString().ToLowerInvariant()} mode → {target}")).ConfigureAwait(false);
+                $"{(pace ? "playing" : "decoding")} {Input}: {header.Width}x{header.Height}, {fps:0.##} fps, {header.Architecture} {mode.ToString().ToLowerInvariant()} mode, {decoders} decoder(s) → {target}")).ConfigureAwait(false);
+            if (toFile)
+                await info.WriteLineAsync("play -o writes every frame at full speed, as decode -o does (pacing is for a window)").ConfigureAwait(false);
+            else if (sink is IPlayerControls)
+                await info.WriteLineAsync("keys: space pause, ←/→ seek 5 s, f fullscreen, q/Esc quit").ConfigureAwait(false);
+        }
 
         var stats = new PipelineStats(Input, PlaybackPipeline.StageNames) { FrameRate = fps, TotalFrames = reader.Trailer?.FrameCount };
-        DashboardKind kind = Output is null || rawToStdout && pace ? DashboardKind.Player : DashboardKind.FileSink;
+        DashboardKind kind = Output is null ? DashboardKind.Player : DashboardKind.FileSink;
         PlaybackResult result;
         Exception? completeError = null;
+        int interruptCount;
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var abort = new CancellationTokenSource();
         using (var interrupts = new InterruptHandler(stop, abort))
@@ -135,7 +175,7 @@ internal class PlaybackSettings : OverwriteSettings
                 await using (sink.ConfigureAwait(false))
                 {
                     await using (var dashboard = new Dashboard(stats, $"evcstream {(pace ? "play" : "decode")} {Input}", Stats, Quiet || rawToStdout && Console.IsErrorRedirected, kind))
-                        result = await PlaybackPipeline.RunAsync(reader, codec, sink, new PlaybackOptions { Pace = pace }, stats, stop.Token).ConfigureAwait(false);
+                        result = await PlaybackPipeline.RunAsync(reader, codec, sink, new PlaybackOptions { Pace = pace, Decoders = decoders, Overlay = Overlay }, stats, stop.Token).ConfigureAwait(false);
                     try
                     {
                         await sink.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
@@ -151,6 +191,7 @@ internal class PlaybackSettings : OverwriteSettings
                 DeleteQuietly(temporary);
                 throw;
             }
+            interruptCount = interrupts.Count;
             if (interrupts.Count >= 2 || result.Error is not null and not OperationCanceledException || completeError is not null)
                 DeleteQuietly(temporary);  // an interrupted or failed conversion leaves no file
             else if (temporary is not null)
@@ -161,18 +202,18 @@ internal class PlaybackSettings : OverwriteSettings
             + (result.OutOfOrder > 0 ? $", {result.OutOfOrder} out-of-order packet(s) dropped" : "")
             + (reader.FollowTimedOut ? string.Create(CultureInfo.InvariantCulture, $", stopped following after {FollowTimeout:0.#} s without new data (no end-of-stream: did its writer die?)") : "");
         await info.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-            $"{target}: {result.Presented} frames, {result.Late} late (skipped), {result.Undecodable} undecodable{damage}")).ConfigureAwait(false);
+            $"{target}: {result.Presented} frames presented of {result.Packets} read, {result.Skipped} skipped before decoding and {result.Late} after (late), {result.Undecodable} undecodable{damage}")).ConfigureAwait(false);
         Exception? failure = result.Error is not null and not OperationCanceledException ? result.Error : completeError;
         if (failure is IOException or VideoIOException && (rawToStdout || failure is IOException io && ErrorReporter.IsOutputFailure(io) || failure == completeError))
             throw new OutputFailedException($"writing {target} failed after {result.Presented} frames: {failure.Message}", failure);
         if (failure is not null)
             throw failure;
-        if (result.Error is OperationCanceledException)
-            return ExitCodes.Interrupted;
+        if (result.Error is OperationCanceledException || interruptCount >= 2 || interruptCount == 1 && !pace)
+            return ExitCodes.Interrupted;  // a conversion cut short by Ctrl+C: its file is finished but not complete
         if (result.Presented == 0 && result.Decoded == 0 && (result.Undecodable > 0 || reader.Damage.Count > 0))
             throw new PartialOutputException($"{Input}: no frame could be decoded ({result.Undecodable} undecodable{damage})");
         if (result.Undecodable > 0 || reader.Damage.Count > 0 || result.OutOfOrder > 0 || reader.FollowTimedOut)
-            return ExitCodes.PartialOutput;  // the summary above says what was lost
+            return ExitCodes.PartialOutput;  // the summary above says what was lost (frames a window skipped to keep time are not)
         return ExitCodes.Success;
     }
 

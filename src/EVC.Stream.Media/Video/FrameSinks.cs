@@ -103,9 +103,16 @@ public sealed class FFmpegFrameSink : IFrameSink
     public static FFmpegFrameSink ToNull(int width, int height, double frameRate) =>
         new(width, height, frameRate, arguments => arguments.OutputToFile("-", overwrite: false, o => o.ForceFormat("null")));
 
-    /// <summary>Shows the frames in a window (FFmpeg's SDL2 output; needs a display).</summary>
-    public static FFmpegFrameSink ToWindow(string title, int width, int height, double frameRate) =>
-        new(width, height, frameRate, arguments => arguments.OutputToFile(title, overwrite: false, o => o.ForceFormat("sdl2").WithCustomArgument("-pix_fmt yuv420p")));
+    /// <summary>
+    /// Shows the frames in a window (FFmpeg's SDL2 output; needs a display), <paramref name="scale"/> times the
+    /// picture size. Its keys: q/Esc quit (read only when a frame arrives); the window is resizable; no pause or seek.
+    /// </summary>
+    public static FFmpegFrameSink ToWindow(string title, int width, int height, double frameRate, double scale = 1)
+    {
+        string size = string.Create(CultureInfo.InvariantCulture, $"{Math.Max(1, (int)Math.Round(width * scale))}x{Math.Max(1, (int)Math.Round(height * scale))}");
+        return new(width, height, frameRate, arguments => arguments.OutputToFile(title, overwrite: false,
+            o => o.ForceFormat("sdl2").WithCustomArgument($"-pix_fmt yuv420p -window_size {size}")));
+    }
 
     /// <inheritdoc />
     public async ValueTask WriteAsync(RawFrame frame, CancellationToken cancellationToken)
