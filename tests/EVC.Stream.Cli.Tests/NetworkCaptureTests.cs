@@ -63,6 +63,47 @@ public sealed partial class NetworkCaptureTests : IDisposable
     }
 
     [Theory]
+    [InlineData("udp", "udp://127.0.0.1:{0}?timeout=8000000", "udp://127.0.0.1:{0}")]
+    [InlineData("tcp", "tcp://127.0.0.1:{0}?listen=1", "tcp://127.0.0.1:{0}")]
+    public async Task Decode_receives_a_capture_from_a_url(string transport, string listen, string send)
+    {
+        int port = 10500 + Random.Shared.Next(400) + (transport == "tcp" ? 500 : 0);
+        string y4m = Path.Combine(_directory, $"{transport}.y4m");
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(CliRunner.ToolFolder, "evcstream.dll"), "decode", string.Format(CultureInfo.InvariantCulture, listen, port), "-o", y4m, "--quiet"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using Process viewer = Process.Start(start)!;
+        await Task.Delay(3000);  // the viewer listens
+
+        (int code, string output, string error) = CliRunner.Run("capture", "--device", "test", "-s", "64x48", "-r", "10", "--frames", "30",
+            "-o", string.Format(CultureInfo.InvariantCulture, send, port), "--quiet");
+        Assert.True(code == 0, error);
+        int sent = int.Parse(Written().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
+        Assert.True(await Task.Run(() => viewer.WaitForExit(60_000)), "the viewer did not stop");
+        string viewerOutput = await viewer.StandardOutput.ReadToEndAsync(), viewerError = await viewer.StandardError.ReadToEndAsync();
+        Assert.True(viewer.ExitCode == 0, viewerError + viewerOutput);
+        Assert.Contains($"{sent} frames presented of {sent} read", viewerOutput);  // every frame sent, decoded
+        Assert.Equal(sent, File.ReadAllText(y4m, System.Text.Encoding.Latin1).Split("FRAME").Length - 1);
+    }
+
+    [Fact]
+    public void Info_and_decode_read_a_ts_file()
+    {
+        string ts = Path.Combine(_directory, "clip.ts");
+        (int code, string output, string error) = CliRunner.Run("capture", "--device", "test", "-s", "64x48", "-r", "10", "--frames", "8", "-o", ts, "--quiet");
+        Assert.True(code == 0, error);
+        string sent = Written().Match(output).Groups[1].Value;
+        (code, output, error) = CliRunner.Run("info", ts, "--json");
+        Assert.True(code == 0, error);
+        Assert.Contains($"\"frames\": {sent}", output);
+        (code, output, error) = CliRunner.Run("decode", ts, "-o", Path.Combine(_directory, "clip.y4m"), "--quiet");
+        Assert.True(code == 0, error);
+        Assert.Contains($"{sent} frames presented", output);
+    }
+
+    [Theory]
     [InlineData("rtmp://127.0.0.1/live")]
     [InlineData("http://127.0.0.1:8080/x")]
     public void Unsupported_urls_are_refused_naming_the_supported_ones(string url)

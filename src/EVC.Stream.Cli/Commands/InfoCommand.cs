@@ -96,7 +96,8 @@ internal sealed class StreamReport
 
     public static async Task<StreamReport> ReadAsync(string path, CancellationToken cancellationToken)
     {
-        await using EvcsReader reader = await InfoCommand.OpenReaderAsync(InfoCommand.OpenInput(path), path, null, cancellationToken).ConfigureAwait(false);
+        await using TransportInput? transport = TransportInput.Handles(path) ? TransportInput.Open(path, cancellationToken) : null;
+        await using EvcsReader reader = await InfoCommand.OpenReaderAsync(transport?.Evcs ?? InfoCommand.OpenInput(path), path, null, cancellationToken).ConfigureAwait(false);
         var report = new StreamReport(Program.IsStdio(path) ? "-" : path, reader.Header, reader.HeaderLength);
         // The frames a player gets: in frame order, each once (so missing-frame counts stay right on a shuffled file).
         using (var ordered = new EvcsOrderedReader(reader))

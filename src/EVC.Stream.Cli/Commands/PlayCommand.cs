@@ -17,7 +17,7 @@ namespace EVC.Stream.Cli.Commands;
 internal class PlaybackSettings : OverwriteSettings
 {
     [CommandArgument(0, "<IN>")]
-    [Description("The .evcs file, or - for stdin (e.g. piped from capture -o -).")]
+    [Description("The .evcs file, - for stdin (e.g. piped from capture -o -), an MPEG-TS file (.ts), or a stream URL: srt://HOST:PORT (?mode=listener), udp://@:PORT, tcp://HOST:PORT.")]
     public string Input { get; init; } = "";
 
     [CommandOption("-o|--output <OUT>")]
@@ -85,10 +85,10 @@ internal class PlaybackSettings : OverwriteSettings
     public async Task<int> RunAsync(bool pace, CancellationToken cancellationToken)
     {
         bool fromStdin = Program.IsStdio(Input);
-        if (Input.Contains("://", StringComparison.Ordinal))
-            throw new UsageException($"{Input}: input URLs are not supported; give a file, or - for stdin");
         OutputGuard.Check(Output, Overwrite);
-        await using System.IO.Stream stream = fromStdin ? Console.OpenStandardInput() : InfoCommand.OpenInput(Input);
+        // MPEG-TS (a .ts file, or srt://, udp://, tcp:// received by FFmpeg) becomes an .evcs stream on the fly.
+        await using TransportInput? transport = TransportInput.Handles(Input) ? TransportInput.Open(Input, cancellationToken) : null;
+        await using System.IO.Stream stream = transport?.Evcs ?? (fromStdin ? Console.OpenStandardInput() : InfoCommand.OpenInput(Input));
         await using EvcsReader reader = await InfoCommand.OpenReaderAsync(stream, Input, new EvcsReaderOptions { Follow = Follow, IdleTimeout = FollowTimeout > 0 ? TimeSpan.FromSeconds(FollowTimeout) : null }, cancellationToken).ConfigureAwait(false);
         EvcsHeader header = reader.Header;
         // A forged or damaged header must not reach FFmpeg or libtorch with an impossible picture size.
@@ -197,7 +197,10 @@ internal class PlaybackSettings : OverwriteSettings
             else if (temporary is not null)
                 File.Move(temporary, Output!, overwrite: true);
         }
+        EVC.Stream.Transport.EvcsTsRemuxResult? received = transport is null ? null : await transport.ResultAsync().ConfigureAwait(false);
+        long lostInTransport = received?.Demux.FramesLost ?? 0;
         string damage = (reader.Damage.Count > 0 ? $", {reader.Damage.Count} damaged region(s) skipped" : "")
+            + (lostInTransport > 0 ? $", {lostInTransport} frame(s) lost in transport" : "")
             + (result.Duplicates > 0 ? $", {result.Duplicates} duplicate packet(s) dropped" : "")
             + (result.OutOfOrder > 0 ? $", {result.OutOfOrder} out-of-order packet(s) dropped" : "")
             + (reader.FollowTimedOut ? string.Create(CultureInfo.InvariantCulture, $", stopped following after {FollowTimeout:0.#} s without new data (no end-of-stream: did its writer die?)") : "");
@@ -212,7 +215,7 @@ internal class PlaybackSettings : OverwriteSettings
             return ExitCodes.Interrupted;  // a conversion cut short by Ctrl+C: its file is finished but not complete
         if (result.Presented == 0 && result.Decoded == 0 && (result.Undecodable > 0 || reader.Damage.Count > 0))
             throw new PartialOutputException($"{Input}: no frame could be decoded ({result.Undecodable} undecodable{damage})");
-        if (result.Undecodable > 0 || reader.Damage.Count > 0 || result.OutOfOrder > 0 || reader.FollowTimedOut)
+        if (result.Undecodable > 0 || reader.Damage.Count > 0 || result.OutOfOrder > 0 || reader.FollowTimedOut || lostInTransport > 0)
             return ExitCodes.PartialOutput;  // the summary above says what was lost (frames a window skipped to keep time are not)
         return ExitCodes.Success;
     }

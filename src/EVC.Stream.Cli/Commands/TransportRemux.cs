@@ -13,7 +13,7 @@ internal static class TransportRemux
     /// <summary>Whether the input or the output is a transport stream (.ts, .m2t, .mts), by extension.</summary>
     public static bool Handles(string input, string output) => IsTs(input) || IsTs(output);
 
-    private static bool IsTs(string path) =>
+    internal static bool IsTs(string path) =>
         !Program.IsStdio(path) && Path.GetExtension(path).ToUpperInvariant() is ".TS" or ".M2T" or ".MTS";
 
     /// <summary>Converts, writes a one-line summary and returns the exit code.</summary>

@@ -27,8 +27,47 @@ public sealed class FFmpegStreamRelay : IAsyncDisposable
     public static bool IsNetworkUrl(string? location) =>
         location is not null && Schemes.Any(s => location.StartsWith(s + "://", StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>Where the transport stream is written: FFmpeg's stdin.</summary>
+    /// <summary>Where the transport stream is written (a sending relay): FFmpeg's stdin.</summary>
     public System.IO.Stream Input => _process.StandardInput.BaseStream;
+
+    /// <summary>Where the received transport stream is read (a receiving relay): FFmpeg's stdout.</summary>
+    public System.IO.Stream Output => _process.StandardOutput.BaseStream;
+
+    /// <summary>Starts FFmpeg receiving from <paramref name="url"/> (e.g. <c>srt://:9000?mode=listener</c>, <c>udp://@:9000</c>) and copying the transport stream to <see cref="Output"/>.</summary>
+    /// <exception cref="VideoIOException">FFmpeg is missing or did not start.</exception>
+    public static FFmpegStreamRelay Receive(string url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        string ffmpeg = FFmpegTool.Require();
+        var start = new ProcessStartInfo(ffmpeg)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        // Probe little: a viewer should see the first frame as soon as it arrives.
+        foreach (string argument in new[] { "-hide_banner", "-loglevel", "error", "-probesize", "32768", "-analyzeduration", "500000", "-i", url,
+                     "-map", "0", "-c", "copy", "-flush_packets", "1", "-f", "mpegts", "pipe:1" })
+            start.ArgumentList.Add(argument);
+        try
+        {
+            return new FFmpegStreamRelay(Process.Start(start) ?? throw new VideoIOException($"could not start {ffmpeg}"));
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new VideoIOException($"could not start {ffmpeg}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Waits for a receiving FFmpeg to end; a failure names FFmpeg's message.</summary>
+    /// <exception cref="VideoIOException">FFmpeg failed to receive (no sender, a refused URL).</exception>
+    public async Task WaitAsync(CancellationToken cancellationToken)
+    {
+        await _process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        string errors = (await _errors.ConfigureAwait(false)).Trim();
+        if (_process.ExitCode != 0 && errors.Length > 0)
+            throw new VideoIOException(string.Create(CultureInfo.InvariantCulture, $"FFmpeg stopped receiving (exit {_process.ExitCode}): {errors.Split('\n')[^1].Trim()}"));
+    }
 
     /// <summary>Starts FFmpeg sending to <paramref name="url"/>.</summary>
     /// <exception cref="VideoIOException">FFmpeg is missing or did not start.</exception>
@@ -85,9 +124,12 @@ public sealed class FFmpegStreamRelay : IAsyncDisposable
         {
             try
             {
-                await Input.DisposeAsync().ConfigureAwait(false);
+                if (_process.StartInfo.RedirectStandardInput)
+                    await Input.DisposeAsync().ConfigureAwait(false);
+                else
+                    _process.Kill();  // a receiver: the viewer is done
             }
-            catch (IOException)
+            catch (Exception e) when (e is IOException or InvalidOperationException)
             {
             }
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
