@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what building and testing EVC.Stream needs on a fresh Debian 12 machine, only where it is missing:
 #   g++ and patchelf  - the TorchSharp native-library fix (see build/TorchSharpNativeFix.targets)
-#   ffmpeg            - media input/output (capture, play, evaluation)
+#   ffmpeg            - media input/output (capture, play, evaluation) and network transports (srt, udp, tcp)
+#   gst-launch-1.0    - GStreamer (tools, plugins-bad: srtsrc/tcpserversink): the relay that fans a stream out to viewers
+#   srt-live-transmit - srt-tools: SRT relaying from the command line
 # Safe to run again: it does nothing when everything is present.
 set -euo pipefail
 
@@ -9,6 +11,8 @@ need=()
 command -v g++ >/dev/null 2>&1 || need+=(g++)
 command -v patchelf >/dev/null 2>&1 || need+=(patchelf)
 command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
+command -v gst-launch-1.0 >/dev/null 2>&1 || need+=(gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-bad)
+command -v srt-live-transmit >/dev/null 2>&1 || need+=(srt-tools)
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "bootstrap: installing ${need[*]}" >&2

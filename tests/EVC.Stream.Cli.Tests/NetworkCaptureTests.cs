@@ -89,6 +89,58 @@ public sealed partial class NetworkCaptureTests : IDisposable
     }
 
     [Fact]
+    public async Task Three_viewers_watch_one_sender_through_a_gstreamer_relay()
+    {
+        // The relay is an existing one (tools/bootstrap.sh installs GStreamer): SRT in, TCP out to every viewer.
+        int srtPort = 11000 + Random.Shared.Next(400), tcpPort = srtPort + 500;
+        using Process relay = Process.Start(new ProcessStartInfo("gst-launch-1.0",
+            ["-q", "srtsrc", $"uri=srt://:{srtPort}?mode=listener", "!", "tcpserversink", "host=127.0.0.1", $"port={tcpPort}", "sync=false"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        var viewers = new List<Process>();
+        try
+        {
+            await Task.Delay(2000);
+            for (int v = 0; v < 3; v++)
+            {
+                viewers.Add(Process.Start(new ProcessStartInfo("dotnet", [Path.Combine(CliRunner.ToolFolder, "evcstream.dll"), "decode", $"tcp://127.0.0.1:{tcpPort}",
+                    "-o", Path.Combine(_directory, $"viewer{v}.y4m"), "--quiet"])
+                {
+                    RedirectStandardOutput = true,
+                    RedirectStandardError = true,
+                })!);
+            }
+            await Task.Delay(4000);  // every viewer connected
+            (int code, string output, string error) = CliRunner.Run("capture", "--device", "test", "-s", "64x48", "-r", "10", "--frames", "50",
+                "-o", $"srt://127.0.0.1:{srtPort}", "--quiet");
+            Assert.True(code == 0, error);
+            int sent = int.Parse(Written().Match(output).Groups[1].Value, CultureInfo.InvariantCulture);
+            foreach (Process viewer in viewers)
+            {
+                Assert.True(await Task.Run(() => viewer.WaitForExit(60_000)), "a viewer did not stop");
+                string said = await viewer.StandardOutput.ReadToEndAsync();
+                Match presented = Presented().Match(said);
+                Assert.True(presented.Success, said + await viewer.StandardError.ReadToEndAsync());
+                int frames = int.Parse(presented.Groups[1].Value, CultureInfo.InvariantCulture);
+                Assert.True(frames >= sent * 0.9, $"a viewer got {frames} of {sent} frames");
+            }
+        }
+        finally
+        {
+            foreach (Process viewer in viewers)
+            {
+                if (!viewer.HasExited)
+                    viewer.Kill();
+                viewer.Dispose();
+            }
+            if (!relay.HasExited)
+                relay.Kill();
+        }
+    }
+
+    [Fact]
     public void Info_and_decode_read_a_ts_file()
     {
         string ts = Path.Combine(_directory, "clip.ts");
@@ -115,6 +167,9 @@ public sealed partial class NetworkCaptureTests : IDisposable
 
     [GeneratedRegex(@"(\d+) frames written")]
     private static partial Regex Written();
+
+    [GeneratedRegex(@"(\d+) frames presented")]
+    private static partial Regex Presented();
 
     [GeneratedRegex(@"remuxed (\d+) frames")]
     private static partial Regex Remuxed();
