@@ -22,6 +22,13 @@ public sealed record PlaybackOptions
     public int ReorderWindow { get; init; } = EvcsOrderedReader.DefaultWindow;
 
     /// <summary>
+    /// For streams received over a network: the sender's capture time of a frame number (µs since the Unix epoch, 0
+    /// unknown). When set, each presented frame records its capture→present latency in the stage named
+    /// <see cref="PlaybackPipeline.GlassToGlassStage"/> (which the statistics must include).
+    /// </summary>
+    public Func<long, long>? CaptureTime { get; init; }
+
+    /// <summary>
     /// Frames decoded at once, each on its own thread, presented in order (default 1). Decoding only reads the model,
     /// so the decoders share one <see cref="Model.Codec.ImageCodec"/>; give each fewer torch threads
     /// (<c>torch.set_num_threads</c> is process-wide) so they do not compete for the same cores.

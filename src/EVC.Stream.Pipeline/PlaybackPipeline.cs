@@ -17,6 +17,9 @@ public static class PlaybackPipeline
     /// <summary>Stage names, in order; the last is file-to-presentation latency.</summary>
     public static readonly string[] StageNames = ["demux", "decode", "convert", "present", "file→screen"];
 
+    /// <summary>The stage of glass-to-glass latency (sender's capture to presentation) for streams received over a network.</summary>
+    public const string GlassToGlassStage = "capture→screen";
+
     /// <summary>Plays every packet of <paramref name="reader"/> into <paramref name="sink"/>; the caller completes the sink.</summary>
     public static async Task<PlaybackResult> RunAsync(EvcsReader reader, ImageCodec codec, IFrameSink sink, PlaybackOptions options, PipelineStats stats, CancellationToken cancellationToken)
     {

@@ -384,6 +384,7 @@ internal sealed class PlaybackSession : IDisposable
     private async Task PresentAsync()
     {
         StageStats presentStage = _stats.Stage("present"), endToEnd = _stats.Stage("file→screen");
+        StageStats? glassToGlass = _options.CaptureTime is null ? null : _stats.Stage(PlaybackPipeline.GlassToGlassStage);
         long pixels = (long)_header.Width * _header.Height;
         try
         {
@@ -422,6 +423,11 @@ internal sealed class PlaybackSession : IDisposable
                 Interlocked.Increment(ref _presented);
                 presentStage.Record(Stopwatch.GetElapsedTime(start, done));
                 endToEnd.Record(Stopwatch.GetElapsedTime(slot.ReadAt, done));
+                if (_options.CaptureTime?.Invoke(slot.FrameNumber) is long captured and > 0)
+                {
+                    long nowMicros = (DateTimeOffset.UtcNow - DateTimeOffset.UnixEpoch).Ticks / 10;
+                    glassToGlass!.Record(TimeSpan.FromMicroseconds(Math.Max(0, nowMicros - captured)));
+                }
                 _stats.OnWritten(slot.PayloadBytes, pixels);  // presented frames' payload: the stream bitrate of what was shown
             }
         }

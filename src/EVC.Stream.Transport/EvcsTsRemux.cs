@@ -39,7 +39,15 @@ public static class EvcsTsRemux
     /// </summary>
     /// <exception cref="EvcsFormatException">No stream header and frame were found: not an EVC transport stream.</exception>
     public static async ValueTask<EvcsTsRemuxResult> ToEvcsAsync(System.IO.Stream input, System.IO.Stream output, EvcsWriterOptions? options = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default) => await ToEvcsAsync(input, output, options, null, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// As <see cref="ToEvcsAsync(System.IO.Stream, System.IO.Stream, EvcsWriterOptions?, CancellationToken)"/>, calling
+    /// <paramref name="onFrame"/> with each frame's number and capture time (µs since the Unix epoch, 0 unknown) before
+    /// it is written: what <c>.evcs</c> does not store, for glass-to-glass latency.
+    /// </summary>
+    public static async ValueTask<EvcsTsRemuxResult> ToEvcsAsync(System.IO.Stream input, System.IO.Stream output, EvcsWriterOptions? options,
+        Action<long, long>? onFrame, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(output);
@@ -66,6 +74,7 @@ public static class EvcsTsRemux
                             skipped++;
                             continue;
                         }
+                        onFrame?.Invoke(frame.FrameNumber, frame.CaptureTimeMicroseconds);
                         await writer.WriteAsync(frame.Payload, frame.Info, cancellationToken).ConfigureAwait(false);
                         written++;
                     }

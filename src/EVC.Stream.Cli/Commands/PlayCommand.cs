@@ -161,7 +161,9 @@ internal class PlaybackSettings : OverwriteSettings
                 await info.WriteLineAsync("keys: space pause, ←/→ seek 5 s, f fullscreen, q/Esc quit").ConfigureAwait(false);
         }
 
-        var stats = new PipelineStats(Input, PlaybackPipeline.StageNames) { FrameRate = fps, TotalFrames = reader.Trailer?.FrameCount };
+        // Received over a network: one more stage, the sender's capture to presentation here (glass to glass).
+        string[] stages = transport is null ? PlaybackPipeline.StageNames : [.. PlaybackPipeline.StageNames, PlaybackPipeline.GlassToGlassStage];
+        var stats = new PipelineStats(Input, stages) { FrameRate = fps, TotalFrames = reader.Trailer?.FrameCount };
         DashboardKind kind = Output is null ? DashboardKind.Player : DashboardKind.FileSink;
         PlaybackResult result;
         Exception? completeError = null;
@@ -175,7 +177,7 @@ internal class PlaybackSettings : OverwriteSettings
                 await using (sink.ConfigureAwait(false))
                 {
                     await using (var dashboard = new Dashboard(stats, $"evcstream {(pace ? "play" : "decode")} {Input}", Stats, Quiet || rawToStdout && Console.IsErrorRedirected, kind))
-                        result = await PlaybackPipeline.RunAsync(reader, codec, sink, new PlaybackOptions { Pace = pace, Decoders = decoders, Overlay = Overlay }, stats, stop.Token).ConfigureAwait(false);
+                        result = await PlaybackPipeline.RunAsync(reader, codec, sink, new PlaybackOptions { Pace = pace, Decoders = decoders, Overlay = Overlay, CaptureTime = transport is null ? null : transport.TakeCaptureTime }, stats, stop.Token).ConfigureAwait(false);
                     try
                     {
                         await sink.CompleteAsync(CancellationToken.None).ConfigureAwait(false);

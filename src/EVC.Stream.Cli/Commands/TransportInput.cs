@@ -15,6 +15,7 @@ internal sealed class TransportInput : IAsyncDisposable
     private readonly System.IO.Stream _source;
     private readonly AnonymousPipeServerStream _writeEnd;
     private readonly Task<EvcsTsRemuxResult> _conversion;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, long> _captureTimes = new();
 
     private TransportInput(FFmpegStreamRelay? relay, System.IO.Stream source, CancellationToken cancellationToken)
     {
@@ -26,7 +27,8 @@ internal sealed class TransportInput : IAsyncDisposable
         {
             try
             {
-                return await EvcsTsRemux.ToEvcsAsync(_source, _writeEnd, new Container.EvcsWriterOptions { WriteIndex = false, FsyncOnComplete = false }, cancellationToken).ConfigureAwait(false);
+                return await EvcsTsRemux.ToEvcsAsync(_source, _writeEnd, new Container.EvcsWriterOptions { WriteIndex = false, FsyncOnComplete = false },
+                    (frame, micros) => _captureTimes[frame] = micros, cancellationToken).ConfigureAwait(false);
             }
             finally
             {
@@ -37,6 +39,12 @@ internal sealed class TransportInput : IAsyncDisposable
 
     /// <summary>Whether <paramref name="input"/> is a transport stream: a network URL or a .ts/.m2t/.mts file.</summary>
     public static bool Handles(string input) => FFmpegStreamRelay.IsNetworkUrl(input) || TransportRemux.IsTs(input);
+
+    /// <summary>
+    /// The sender's wall-clock capture time of a frame (µs since the Unix epoch; 0 unknown), taken once: the player
+    /// measures glass-to-glass latency with it (sender and viewer clocks must agree, as on one machine or with NTP).
+    /// </summary>
+    public long TakeCaptureTime(long frameNumber) => _captureTimes.TryRemove(frameNumber, out long micros) ? micros : 0;
 
     /// <summary>The received stream as .evcs bytes, for an <see cref="Container.EvcsReader"/>.</summary>
     public System.IO.Stream Evcs { get; }

@@ -46,7 +46,7 @@ public sealed class FFmpegStreamRelay : IAsyncDisposable
             UseShellExecute = false,
         };
         // Probe little: a viewer should see the first frame as soon as it arrives.
-        foreach (string argument in new[] { "-hide_banner", "-loglevel", "error", "-probesize", "32768", "-analyzeduration", "500000", "-i", url,
+        foreach (string argument in new[] { "-hide_banner", "-loglevel", "error", "-probesize", "2048", "-analyzeduration", "0", "-f", "mpegts", "-i", url,
                      "-map", "0", "-c", "copy", "-flush_packets", "1", "-f", "mpegts", "pipe:1" })
             start.ArgumentList.Add(argument);
         try
@@ -87,7 +87,7 @@ public sealed class FFmpegStreamRelay : IAsyncDisposable
         };
         // Probe little (a live sender must not hold frames back), copy every stream, flush every packet.
         foreach (string argument in new[] { "-hide_banner", "-loglevel", "error", "-probesize", "2048", "-analyzeduration", "0", "-f", "mpegts", "-i", "pipe:0",
-                     "-map", "0", "-c", "copy", "-flush_packets", "1", "-f", "mpegts", target })
+                     "-map", "0", "-c", "copy", "-flush_packets", "1", "-muxdelay", "0", "-f", "mpegts", target })
             start.ArgumentList.Add(argument);
         try
         {
