@@ -102,6 +102,10 @@ public static class Program
                 .WithDescription("rANS entropy coding speed on a realistic 1080p frame latent, against the official coder.")
                 .WithExample("bench", "entropy")
                 .WithExample("bench", "entropy", "--json");
+            bench.AddCommand<NetworkBenchCommand>("network")
+                .WithDescription("Glass-to-glass latency and lost frames of capture → srt/udp/tcp → decode over loopback, at 128x96 and 320x240.")
+                .WithExample("bench", "network")
+                .WithExample("bench", "network", "--transports", "srt", "--json");
             bench.AddCommand<ContainerBenchCommand>("container")
                 .WithDescription(".evcs mux + demux throughput of 1080p-sized frames (60 KB), memory and file, against 5000 fps.")
                 .WithExample("bench", "container")

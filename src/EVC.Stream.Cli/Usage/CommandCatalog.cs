@@ -29,6 +29,7 @@ internal static class CommandCatalog
         ["bench model"] = typeof(ModelBenchCommand.Settings),
         ["bench entropy"] = typeof(EntropyBenchCommand.Settings),
         ["bench container"] = typeof(ContainerBenchCommand.Settings),
+        ["bench network"] = typeof(NetworkBenchCommand.Settings),
     };
 
     /// <summary>The branches (command groups) that take a sub-command.</summary>
