@@ -70,6 +70,7 @@ public sealed record PipelineSnapshot(
     long Dropped,
     long Late,
     long Written,
+    long Lost,
     long? TotalFrames,
     long Bytes,
     double BitrateBitsPerSecond,
@@ -84,7 +85,7 @@ public sealed class PipelineStats
 {
     private readonly long _start = Stopwatch.GetTimestamp();
     private readonly List<(string Name, Func<int> Depth)> _queues = [];
-    private long _captured, _dropped, _late, _written, _bytes, _pixels;
+    private long _captured, _dropped, _late, _written, _bytes, _pixels, _lost;
     private double _qScale;
     private int _encoderLevel = -1;
 
@@ -133,6 +134,12 @@ public sealed class PipelineStats
     /// <summary>Payload bytes written.</summary>
     public long Bytes => Interlocked.Read(ref _bytes);
 
+    /// <summary>Frames lost before this pipeline saw them (a network receiver's gaps in the frame numbers).</summary>
+    public long Lost => Interlocked.Read(ref _lost);
+
+    /// <summary>Counts <paramref name="frames"/> frames lost upstream (in transport).</summary>
+    public void AddLost(long frames) => Interlocked.Add(ref _lost, frames);
+
     /// <summary>Registers a queue whose depth dashboards show.</summary>
     public void AddQueue(string name, Func<int> depth) => _queues.Add((name, depth));
 
@@ -173,7 +180,7 @@ public sealed class PipelineStats
         var queues = new KeyValuePair<string, int>[_queues.Count];
         for (int i = 0; i < queues.Length; i++)
             queues[i] = new(_queues[i].Name, _queues[i].Depth());
-        return new PipelineSnapshot(Stopwatch.GetElapsedTime(_start, now), Source, stages, queues, Captured, Dropped, Late, written, TotalFrames, bytes, bitrate,
+        return new PipelineSnapshot(Stopwatch.GetElapsedTime(_start, now), Source, stages, queues, Captured, Dropped, Late, written, Lost, TotalFrames, bytes, bitrate,
             TargetBitrate, pixels > 0 ? bytes * 8.0 / pixels : 0, Volatile.Read(ref _qScale), Volatile.Read(ref _encoderLevel), Message);
     }
 

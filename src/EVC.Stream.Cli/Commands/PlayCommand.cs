@@ -164,6 +164,8 @@ internal class PlaybackSettings : OverwriteSettings
         // Received over a network: one more stage, the sender's capture to presentation here (glass to glass).
         string[] stages = transport is null ? PlaybackPipeline.StageNames : [.. PlaybackPipeline.StageNames, PlaybackPipeline.GlassToGlassStage];
         var stats = new PipelineStats(Input, stages) { FrameRate = fps, TotalFrames = reader.Trailer?.FrameCount };
+        if (transport is not null)
+            transport.Stats = stats;
         DashboardKind kind = Output is null ? DashboardKind.Player : DashboardKind.FileSink;
         PlaybackResult result;
         Exception? completeError = null;

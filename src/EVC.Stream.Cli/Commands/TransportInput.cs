@@ -16,6 +16,10 @@ internal sealed class TransportInput : IAsyncDisposable
     private readonly AnonymousPipeServerStream _writeEnd;
     private readonly Task<EvcsTsRemuxResult> _conversion;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<long, long> _captureTimes = new();
+    private long _lastFrame = -1;
+
+    /// <summary>Where lost frames are counted as they are noticed (the dashboard and --stats show them).</summary>
+    public Pipeline.PipelineStats? Stats { get; set; }
 
     private TransportInput(FFmpegStreamRelay? relay, System.IO.Stream source, CancellationToken cancellationToken)
     {
@@ -28,7 +32,14 @@ internal sealed class TransportInput : IAsyncDisposable
             try
             {
                 return await EvcsTsRemux.ToEvcsAsync(_source, _writeEnd, new Container.EvcsWriterOptions { WriteIndex = false, FsyncOnComplete = false },
-                    (frame, micros) => _captureTimes[frame] = micros, cancellationToken).ConfigureAwait(false);
+                    (frame, micros) =>
+                    {
+                        _captureTimes[frame] = micros;
+                        // A gap in the frame numbers: frames lost on the way (a new stream restarts the numbering).
+                        if (_lastFrame >= 0 && frame > _lastFrame + 1)
+                            Stats?.AddLost(frame - _lastFrame - 1);
+                        _lastFrame = frame;
+                    }, cancellationToken).ConfigureAwait(false);
             }
             finally
             {

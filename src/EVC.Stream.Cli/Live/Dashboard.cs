@@ -90,6 +90,7 @@ internal sealed class Dashboard : IAsyncDisposable
             source = snapshot.Source,
             frames = snapshot.Written,
             total_frames = snapshot.TotalFrames,
+            lost = snapshot.Lost,
             captured = snapshot.Captured,
             dropped = snapshot.Dropped,
             late = snapshot.Late,
@@ -127,7 +128,7 @@ internal sealed class Dashboard : IAsyncDisposable
             DashboardKind.Capture => string.Create(CultureInfo.InvariantCulture,
                 $"frames {s.Written}, dropped {s.Dropped} | {bitrate}, q_scale {s.QScale:F2}{(s.EncoderLevel >= 0 ? $", level {s.EncoderLevel}" : "")}"),
             DashboardKind.Player => string.Create(CultureInfo.InvariantCulture,
-                $"presented {s.Written}{(s.TotalFrames is long total ? $" of {total}" : "")}, skipped {s.Late + s.Dropped} | {bitrate}"),
+                $"presented {s.Written}{(s.TotalFrames is long total ? $" of {total}" : "")}, skipped {s.Late + s.Dropped}{(s.Lost > 0 ? $", lost in transport {s.Lost}" : "")} | {bitrate}"),
             _ => Progress(s),
         };
     }
