@@ -9,7 +9,7 @@ namespace EVC.Stream.Cli.Commands;
 /// <summary><c>evcstream models import X.pth.tar --arch A -o Y.safetensors</c>.</summary>
 internal sealed class ModelsImportCommand : Command<ModelsImportCommand.Settings>
 {
-    public sealed class Settings : CommandSettings
+    public sealed class Settings : OverwriteSettings
     {
         [CommandArgument(0, "<CHECKPOINT>")]
         [Description("Official .pth.tar/.pth checkpoint.")]
@@ -30,13 +30,14 @@ internal sealed class ModelsImportCommand : Command<ModelsImportCommand.Settings
         public override ValidationResult Validate() =>
             Arch is null ? ValidationResult.Error("--arch is required")
             : Output is null ? ValidationResult.Error("-o FILE.safetensors is required")
-            : ValidationResult.Success();
+            : base.Validate();
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
+        Usage.OutputGuard.Check(settings.Output, settings.Overwrite);
         EvcModel model = WeightsFile.Load(settings.Checkpoint, settings.Arch);
-        WeightsFile.Save(model, settings.Output!, settings.Fp16);
+        ImageEncodeCommand.WriteAtomically(settings.Output!, temporary => WeightsFile.Save(model, temporary, settings.Fp16));
         AnsiConsole.MarkupLine($"{Markup.Escape(settings.Output!)}: {model.Architecture.Name}, {WeightsFile.ParameterCount(model):N0} parameters, sha256 {WeightsFile.Hash(model)}");
         return 0;
     }
