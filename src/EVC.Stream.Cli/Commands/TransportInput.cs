@@ -18,6 +18,9 @@ internal sealed class TransportInput : IAsyncDisposable
     private readonly System.Collections.Concurrent.ConcurrentDictionary<long, long> _captureTimes = new();
     private long _lastFrame = -1;
 
+    /// <summary>Capture times kept for frames not yet presented (a player is never this far behind the receiver).</summary>
+    private const long CaptureTimeWindow = 1024;
+
     /// <summary>Where lost frames are counted as they are noticed (the dashboard and --stats show them).</summary>
     public Pipeline.PipelineStats? Stats { get; set; }
 
@@ -35,6 +38,8 @@ internal sealed class TransportInput : IAsyncDisposable
                     (frame, micros) =>
                     {
                         _captureTimes[frame] = micros;
+                        // Frames skipped before presentation never take theirs: keep the map to a bounded window.
+                        _captureTimes.TryRemove(frame - CaptureTimeWindow, out _);
                         // A gap in the frame numbers: frames lost on the way (a new stream restarts the numbering).
                         if (_lastFrame >= 0 && frame > _lastFrame + 1)
                             Stats?.AddLost(frame - _lastFrame - 1);
