@@ -110,8 +110,8 @@ internal sealed class CaptureCommand : Command<CaptureCommand.Settings>
                 return ValidationResult.Error("--device-type must be cpu, cuda or auto");
             if (Quality is not null && Bitrate is not null)
                 return ValidationResult.Error("give --quality or --bitrate, not both");
-            if (Quality is not null && !Model.Models.Quality.TryParse(Quality, out _))
-                return ValidationResult.Error($"--quality {Quality}: give a rate index 0..{EvcArchitecture.AnchorCount - 1} or a q_scale {Model.Models.QScale.Min}..{Model.Models.QScale.Max} such as 1.5");
+            if (QualityOption.Validate(Quality) is string badQuality)
+                return ValidationResult.Error(badQuality);
             if (EncoderLevel != "auto" && !(int.TryParse(EncoderLevel, NumberStyles.None, CultureInfo.InvariantCulture, out int level) && level <= 15))
                 return ValidationResult.Error("--encoder-level must be 0..3 or auto");
             if (Frames is < 1)
@@ -172,7 +172,7 @@ internal sealed class CaptureCommand : Command<CaptureCommand.Settings>
         (EvcModel model, string weightsLabel) = ModelDefaults.Load(settings.Weights, settings.Arch, device);
         StreamMode mode = settings.Official ? StreamMode.Official : StreamMode.Deterministic;
         var codec = new ImageCodec(model, mode);
-        Quality quality = settings.Quality is null ? Quality.Default : ParseQuality(settings.Quality);
+        Quality quality = QualityOption.Parse(settings.Quality);
         double q = quality.Resolve(model);
         double targetBitrate = settings.Bitrate is null ? 0 : ParseBitrate(settings.Bitrate);
         var rate = new RateController(q, targetBitrate, format.FrameRate);
@@ -228,7 +228,7 @@ internal sealed class CaptureCommand : Command<CaptureCommand.Settings>
             return await CapturePipeline.RunAsync(source, format, codec, writer, options, stats, stop.Token, abort.Token).ConfigureAwait(false);
         }
 
-        if (FFmpegStreamRelay.IsNetworkUrl(output) || IsTransportFile(output))
+        if (FFmpegStreamRelay.IsNetworkUrl(output) || TransportRemux.IsTs(output))
             (result, closeError) = await CaptureToTransportAsync(output, header, RunPipeline).ConfigureAwait(false);
         else
         {
@@ -283,10 +283,6 @@ internal sealed class CaptureCommand : Command<CaptureCommand.Settings>
         return ExitCodes.Success;
     }
 
-    /// <summary>An MPEG-TS file output (.ts, .m2t, .mts): the same wire format as network outputs (docs/evcs-ts.md).</summary>
-    private static bool IsTransportFile(string output) =>
-        !Program.IsStdio(output) && Path.GetExtension(output).ToUpperInvariant() is ".TS" or ".M2T" or ".MTS";
-
     /// <summary>
     /// Capture into an MPEG transport stream: a .ts file, or FFmpeg sending it to srt://, udp:// or tcp:// (the
     /// stream header repeats every second, so a viewer can join at any time).
@@ -297,6 +293,7 @@ internal sealed class CaptureCommand : Command<CaptureCommand.Settings>
         string? closeError = null;
         if (!FFmpegStreamRelay.IsNetworkUrl(output))
         {
+            // A .ts file: the same wire format as network outputs (docs/evcs-ts.md).
             try
             {
                 await using var writer = new EvcsTsWriter(OutputGuard.Create(output), header);
@@ -387,10 +384,6 @@ internal sealed class CaptureCommand : Command<CaptureCommand.Settings>
             CameraInputFormat = settings.InputFormat,
         };
     }
-
-    internal static Quality ParseQuality(string text) =>
-        Quality.TryParse(text, out Quality quality) ? quality
-        : throw new UsageException($"--quality {text}: give a rate index 0..{EvcArchitecture.AnchorCount - 1} or a q_scale {QScale.Min}..{QScale.Max} such as 1.5");
 
     internal static double ParseBitrate(string text)
     {

@@ -103,7 +103,7 @@ internal sealed class DeterminismBenchCommand : Command<DeterminismBenchCommand.
 
         EvcModel encoderModel = LoadOn(settings.Weights, settings.Arch, encodeDevice);
         EvcModel decoderModel = settings.DecodeDevice == settings.EncodeDevice ? encoderModel : LoadOn(settings.Weights, settings.Arch, decodeDevice);
-        Quality quality = settings.Quality is null ? Quality.Default : CaptureCommand.ParseQuality(settings.Quality);
+        Quality quality = Usage.QualityOption.Parse(settings.Quality);
         double q = quality.Resolve(encoderModel);
         Setting[] grid = [new("batch 1, 1 thread", 1, 1), new("batch 1, 2 threads", 1, 2), new("batch 4, 1 thread", 4, 1), new("batch 4, 2 threads", 4, 2)];
         var results = new List<SettingResult>();

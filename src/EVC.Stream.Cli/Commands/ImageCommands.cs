@@ -45,8 +45,8 @@ internal sealed class ImageEncodeCommand : Command<ImageEncodeCommand.Settings>
         {
             if (Output is null && !Estimate)
                 return ValidationResult.Error("-o OUT.bin is required");
-            if (Quality is not null && !Model.Models.Quality.TryParse(Quality, out _))
-                return ValidationResult.Error($"--quality {Quality}: give a rate index 0..{EvcArchitecture.AnchorCount - 1} or a q_scale {Model.Models.QScale.Min}..{Model.Models.QScale.Max} such as 1.5");
+            if (QualityOption.Validate(Quality) is string badQuality)
+                return ValidationResult.Error(badQuality);
             if (EncoderLevel is not null and not "auto" && !(int.TryParse(EncoderLevel, out int level) && level is >= 0 and <= 15))
                 return ValidationResult.Error("--encoder-level must be 0..3 or auto");
             return base.Validate();
@@ -67,7 +67,7 @@ internal sealed class ImageEncodeCommand : Command<ImageEncodeCommand.Settings>
         (EvcModel model, Device device, string label) = settings.LoadModel(mode);
         if (label.Length > 0)
             Console.Error.WriteLine(label);
-        double q = (settings.Quality is null ? Model.Models.Quality.Default : CaptureCommand.ParseQuality(settings.Quality)).Resolve(model);
+        double q = QualityOption.Parse(settings.Quality).Resolve(model);
         using var scope = NewDisposeScope();
         Tensor x = ImageCodec.Pad(tensor(image.Data, new long[] { 1, 3, image.Height, image.Width }).to(device));
         var codec = new ImageCodec(model, mode);
@@ -86,48 +86,10 @@ internal sealed class ImageEncodeCommand : Command<ImageEncodeCommand.Settings>
             return 0;
         }
         byte[] bin = codec.Compress(x, image.Height, image.Width, q, level, out _);
-        WriteAtomically(settings.Output!, bin);
+        OutputGuard.WriteAtomically(settings.Output!, temporary => File.WriteAllBytes(temporary, bin));
         (double qUsed, int qIndex) = QScale.Round(q);
         AnsiConsole.MarkupLine($"{Markup.Escape(settings.Output!)}: {bin.Length:N0} bytes, {bin.Length * 8.0 / (image.Width * image.Height):F4} bpp, q_scale {qUsed} (q_index {qIndex}), {mode.ToString().ToLowerInvariant()} mode");
         return 0;
-    }
-
-    /// <summary>Writes to a temporary name and renames on success: a failed write (full disk) leaves no file behind.</summary>
-    internal static void WriteAtomically(string path, byte[] bytes) => WriteAtomically(path, temporary => File.WriteAllBytes(temporary, bytes));
-
-    /// <summary>Runs <paramref name="write"/> on a temporary name next to <paramref name="path"/>, renames on success and deletes it on failure.</summary>
-    internal static void WriteAtomically(string path, Action<string> write)
-    {
-        string temporary = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, $".{Path.GetFileName(path)}.{Environment.ProcessId}.partial");
-        try
-        {
-            write(temporary);
-            File.Move(temporary, path, overwrite: true);
-        }
-        catch (IOException e)
-        {
-            TryDelete(temporary);
-            throw new OutputFailedException($"could not write {path}: {e.Message}", e);
-        }
-        catch
-        {
-            TryDelete(temporary);
-            throw;
-        }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
     }
 }
 
@@ -161,7 +123,7 @@ internal sealed class ImageDecodeCommand : Command<ImageDecodeCommand.Settings>
         Tensor xHat = new ImageCodec(model).Decompress(bin, out int height, out int width);
         using Tensor cropped = xHat.narrow(2, 0, height).narrow(3, 0, width).contiguous().cpu();
         var decoded = new PlanarImage(width, height, cropped.data<float>().ToArray());
-        ImageEncodeCommand.WriteAtomically(settings.Output!, decoded.SavePng);
+        OutputGuard.WriteAtomically(settings.Output!, decoded.SavePng);
         AnsiConsole.MarkupLine($"{Markup.Escape(settings.Output!)}: {width}x{height}");
         return 0;
     }

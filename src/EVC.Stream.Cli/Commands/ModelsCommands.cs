@@ -37,7 +37,7 @@ internal sealed class ModelsImportCommand : Command<ModelsImportCommand.Settings
     {
         Usage.OutputGuard.Check(settings.Output, settings.Overwrite);
         EvcModel model = WeightsFile.Load(settings.Checkpoint, settings.Arch);
-        ImageEncodeCommand.WriteAtomically(settings.Output!, temporary => WeightsFile.Save(model, temporary, settings.Fp16));
+        Usage.OutputGuard.WriteAtomically(settings.Output!, temporary => WeightsFile.Save(model, temporary, settings.Fp16));
         AnsiConsole.MarkupLine($"{Markup.Escape(settings.Output!)}: {model.Architecture.Name}, {WeightsFile.ParameterCount(model):N0} parameters, sha256 {WeightsFile.Hash(model)}");
         return 0;
     }

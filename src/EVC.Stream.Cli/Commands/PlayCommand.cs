@@ -119,7 +119,7 @@ internal class PlaybackSettings : OverwriteSettings
         // A file is written under a temporary name and renamed when complete: a failed decode leaves nothing behind.
         // Frame patterns (PNG per frame) are written in place.
         string? temporary = Output is not null && !rawToStdout && !Output.Contains('%', StringComparison.Ordinal)
-            ? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(Output))!, $".{Path.GetFileNameWithoutExtension(Output)}.{Environment.ProcessId}.partial{Path.GetExtension(Output)}")
+            ? OutputGuard.TemporaryPath(Output)
             : null;
         if (rawToStdout)
         {
@@ -192,12 +192,12 @@ internal class PlaybackSettings : OverwriteSettings
             }
             catch
             {
-                DeleteQuietly(temporary);
+                OutputGuard.DeleteQuietly(temporary);
                 throw;
             }
             interruptCount = interrupts.Count;
             if (interrupts.Count >= 2 || result.Error is not null and not OperationCanceledException || completeError is not null)
-                DeleteQuietly(temporary);  // an interrupted or failed conversion leaves no file
+                OutputGuard.DeleteQuietly(temporary);  // an interrupted or failed conversion leaves no file
             else if (temporary is not null)
                 File.Move(temporary, Output!, overwrite: true);
         }
@@ -222,22 +222,6 @@ internal class PlaybackSettings : OverwriteSettings
         if (result.Undecodable > 0 || reader.Damage.Count > 0 || result.OutOfOrder > 0 || reader.FollowTimedOut || lostInTransport > 0)
             return ExitCodes.PartialOutput;  // the summary above says what was lost (frames a window skipped to keep time are not)
         return ExitCodes.Success;
-    }
-
-    private static void DeleteQuietly(string? path)
-    {
-        if (path is null)
-            return;
-        try
-        {
-            File.Delete(path);
-        }
-        catch (IOException)
-        {
-        }
-        catch (UnauthorizedAccessException)
-        {
-        }
     }
 
     private static string WeightsFileHash(EvcModel model) => EVC.Stream.Model.Checkpoints.WeightsFile.Hash(model);

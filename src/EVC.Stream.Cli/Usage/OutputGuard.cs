@@ -39,6 +39,49 @@ internal static class OutputGuard
         }
     }
 
+    /// <summary>A temporary name beside <paramref name="path"/> that keeps its extension (FFmpeg picks the format by it).</summary>
+    public static string TemporaryPath(string path) =>
+        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, $".{Path.GetFileNameWithoutExtension(path)}.{Environment.ProcessId}.partial{Path.GetExtension(path)}");
+
+    /// <summary>Runs <paramref name="write"/> on a temporary name, renames on success and deletes it on failure: a failed write (full disk) leaves no file.</summary>
+    public static void WriteAtomically(string path, Action<string> write)
+    {
+        ArgumentNullException.ThrowIfNull(write);
+        string temporary = TemporaryPath(path);
+        try
+        {
+            write(temporary);
+            File.Move(temporary, path, overwrite: true);
+        }
+        catch (IOException e)
+        {
+            DeleteQuietly(temporary);
+            throw new OutputFailedException($"could not write {path}: {e.Message}", e);
+        }
+        catch
+        {
+            DeleteQuietly(temporary);
+            throw;
+        }
+    }
+
+    /// <summary>Deletes a file if it can; a file that cannot be deleted is left (the caller is already failing).</summary>
+    public static void DeleteQuietly(string? path)
+    {
+        if (path is null)
+            return;
+        try
+        {
+            File.Delete(path);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+
     /// <summary>Creates an output file for writing (readers may share it); a failure is an output failure naming the file.</summary>
     public static FileStream Create(string path, int bufferSize = 1 << 16)
     {
