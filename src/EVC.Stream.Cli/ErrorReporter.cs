@@ -4,6 +4,7 @@ using EVC.Stream.Container;
 using EVC.Stream.Entropy;
 using EVC.Stream.Safetensors;
 using Spectre.Console.Cli;
+using EVC.Stream.Imaging;
 
 namespace EVC.Stream.Cli;
 
@@ -40,7 +41,7 @@ internal static class ErrorReporter
             EntropyCodingException e => (e.Message, InputError),
             EVC.Stream.Model.Checkpoints.CheckpointMismatchException e => (e.Message, InputError),
             InvalidDataException e => (e.Message, InputError),
-            EVC.Stream.Media.ImageFormatException e => ($"not a readable image: {e.Message}", InputError),
+            EVC.Stream.Imaging.ImageFormatException e => ($"not a readable image: {e.Message}", InputError),
             SafetensorsFormatException e => (e.Message, InputError),
             EvcsFormatException e => (e.Message, InputError),
             FileNotFoundException e => ($"file not found: {e.FileName ?? e.Message}", InputError),

@@ -1,3 +1,5 @@
+using EVC.Stream.Imaging;
+
 namespace EVC.Stream.Evaluation;
 
 /// <summary>PSNR of one image against its original, in dB (∞ when identical).</summary>
@@ -8,20 +10,11 @@ public readonly record struct YuvPsnr(double Y, double U, double V)
 }
 
 /// <summary>
-/// Distortion metrics on 8-bit RGB images (rgb24, row-major): RGB PSNR over all three channels (what the EVC paper and
-/// the official test script report), PSNR in BT.709 Y'CbCr (full range, from the 8-bit RGB values, no rounding), and
+/// Distortion metrics on 8-bit RGB images (rgb24, row-major): PSNR in BT.709 Y'CbCr (full range, from the 8-bit RGB values, no rounding), and
 /// MS-SSIM (Wang, Simoncelli, Bovik 2003) on RGB, averaged over the channels as <c>pytorch_msssim</c> computes it.
 /// </summary>
 public static class ImageMetrics
 {
-    /// <summary>RGB PSNR with peak 255.</summary>
-    public static double RgbPsnr(ReadOnlySpan<byte> reference, ReadOnlySpan<byte> test)
-    {
-        if (reference.Length == 0)
-            throw new ArgumentException("empty image");
-        return Media.PlanarImage.Psnr(reference, test);
-    }
-
     /// <summary>PSNR of Y', Cb, Cr in BT.709 (full range, values 0..255 for Y' and centred ±127.5 for chroma, peak 255).</summary>
     public static YuvPsnr Bt709Psnr(ReadOnlySpan<byte> reference, ReadOnlySpan<byte> test)
     {

@@ -5,6 +5,7 @@ using EVC.Stream.Media.Video;
 using EVC.Stream.Model.Codec;
 using EVC.Stream.Model.Models;
 using static TorchSharp.torch;
+using EVC.Stream.Imaging;
 
 namespace EVC.Stream.Pipeline;
 

@@ -7,6 +7,7 @@ using EVC.Stream.Entropy;
 using EVC.Stream.Media.Video;
 using EVC.Stream.Model.Codec;
 using static TorchSharp.torch;
+using EVC.Stream.Imaging;
 
 namespace EVC.Stream.Pipeline;
 

@@ -1,3 +1,4 @@
+using EVC.Stream.Imaging;
 namespace EVC.Stream.Cli.Tests;
 
 /// <summary><c>image encode/decode</c> and <c>models import/info</c> on the reference kit's small case.</summary>
@@ -26,7 +27,7 @@ public sealed class ImageCommandTests : IDisposable
         (code, _, error) = CliRunner.Run("image", "decode", bin, "-o", png, "--arch", "EVC_SS", "--weights", Checkpoint);
         Assert.True(code == 0, error);
         // The synthesis is float: a pixel may round the other way, so compare as the issue does (PSNR ≥ 50 dB).
-        double psnr = Media.PlanarImage.Psnr(Media.PlanarImage.LoadRgb24(Path.Combine(s_kit, "recon", "ss_kodim08crop97x61_r2.png")), Media.PlanarImage.LoadRgb24(png));
+        double psnr = PlanarImage.Psnr(PlanarImage.LoadRgb24(Path.Combine(s_kit, "recon", "ss_kodim08crop97x61_r2.png")), PlanarImage.LoadRgb24(png));
         Assert.True(psnr >= 50, $"PSNR {psnr:F2} dB against the official reconstruction");
     }
 
@@ -64,9 +65,9 @@ public sealed class ImageCommandTests : IDisposable
         (code, _, error) = CliRunner.Run("image", "decode", bin, "-o", two, "--arch", "EVC_SS", "--weights", Checkpoint);  // default: all cores
         Assert.True(code == 0, error);
         // Same symbols on both sides; only the float synthesis may round a value differently.
-        double psnr = Media.PlanarImage.Psnr(Media.PlanarImage.LoadRgb24(one), Media.PlanarImage.LoadRgb24(two));
+        double psnr = PlanarImage.Psnr(PlanarImage.LoadRgb24(one), PlanarImage.LoadRgb24(two));
         Assert.True(psnr >= 50, $"1- and 2-thread decodes differ: PSNR {psnr:F2} dB");
-        double quality = Media.PlanarImage.Psnr(Media.PlanarImage.LoadRgb24(input), Media.PlanarImage.LoadRgb24(one));
+        double quality = PlanarImage.Psnr(PlanarImage.LoadRgb24(input), PlanarImage.LoadRgb24(one));
         Assert.True(quality > 12, $"reconstruction PSNR {quality:F2} dB");
     }
 

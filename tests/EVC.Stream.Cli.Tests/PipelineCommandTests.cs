@@ -1,4 +1,5 @@
 using System.Text.Json;
+using EVC.Stream.Imaging;
 
 namespace EVC.Stream.Cli.Tests;
 
@@ -41,7 +42,7 @@ public sealed class PipelineCommandTests : IDisposable
         Assert.Contains("6 frames", output);
         string[] pngs = Directory.GetFiles(_directory, "frame_*.png");
         Assert.Equal(6, pngs.Length);
-        (int width, int height, _) = Media.PngCodec.Decode(File.ReadAllBytes(pngs[0]));
+        (int width, int height, _) = PngCodec.Decode(File.ReadAllBytes(pngs[0]));
         Assert.Equal((64, 48), (width, height));
 
         string y4m = Path.Combine(_directory, "out.y4m");

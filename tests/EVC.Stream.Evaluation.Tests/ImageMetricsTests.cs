@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using EVC.Stream.Media;
 using EVC.Stream.Tests.Shared;
+using EVC.Stream.Imaging;
 
 namespace EVC.Stream.Evaluation.Tests;
 
@@ -27,7 +28,7 @@ public sealed partial class ImageMetricsTests : IDisposable
     {
         string log = Ffmpeg($"-i \"{_degraded}\" -i \"{_original}\" -lavfi \"[0:v]format=rgb24[a];[1:v]format=rgb24[b];[a][b]psnr\" -f null -");
         double ffmpeg = Value(log, @"PSNR r:[\d.]+ g:[\d.]+ b:[\d.]+ average:([\d.]+)");
-        Assert.Equal(ffmpeg, ImageMetrics.RgbPsnr(PlanarImage.LoadRgb24(_original), PlanarImage.LoadRgb24(_degraded)), 4);
+        Assert.Equal(ffmpeg, PlanarImage.Psnr(PlanarImage.LoadRgb24(_original), PlanarImage.LoadRgb24(_degraded)), 4);
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using EVC.Stream.Model.Deterministic;
 using EVC.Stream.Tests.Shared;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
+using EVC.Stream.Imaging;
 
 namespace EVC.Stream.Model.Tests;
 

@@ -6,6 +6,7 @@ using EVC.Stream.Model.Codec;
 using EVC.Stream.Safetensors;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
+using EVC.Stream.Imaging;
 
 namespace EVC.Stream.Model.Tests;
 

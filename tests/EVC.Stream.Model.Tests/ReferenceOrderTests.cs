@@ -5,6 +5,7 @@ using EVC.Stream.Model.Conformance;
 using EVC.Stream.Safetensors;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
+using EVC.Stream.Imaging;
 
 namespace EVC.Stream.Model.Tests;
 

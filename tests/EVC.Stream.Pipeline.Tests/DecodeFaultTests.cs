@@ -2,6 +2,7 @@ using EVC.Stream.Container;
 using EVC.Stream.Model.Codec;
 using EVC.Stream.Model.Models;
 using Xunit.Abstractions;
+using EVC.Stream.Imaging;
 
 namespace EVC.Stream.Pipeline.Tests;
 

@@ -3,6 +3,7 @@ using EVC.Stream.Media.Video;
 using EVC.Stream.Model.Codec;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
+using EVC.Stream.Imaging;
 
 namespace EVC.Stream.Pipeline.Tests;
 
@@ -333,22 +334,5 @@ public sealed class PipelineTests(ITestOutputHelper output) : IDisposable
         public ValueTask CompleteAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
 
         public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-    }
-
-    [Fact]
-    public void Pixel_conversion_pads_with_zeros_and_round_trips_every_byte()
-    {
-        var rgb = new byte[3 * 5 * 3];
-        for (int i = 0; i < rgb.Length; i++)
-            rgb[i] = (byte)(i * 37 % 256);
-        var planar = new float[3 * 8 * 4];
-        planar.AsSpan().Fill(float.NaN);
-        PixelConversion.Rgb24ToPlanar(rgb, 5, 3, planar, 8, 4);
-        Assert.Equal(rgb[3 * 6 + 1] / 255f, planar[8 * 4 + 1 * 8 + 1]);  // G of pixel (x 1, y 1)
-        Assert.Equal(0f, planar[7]);                                      // right padding
-        Assert.Equal(0f, planar[3 * 8 + 2]);                              // bottom padding
-        var back = new byte[rgb.Length];
-        PixelConversion.PlanarToRgb24(planar, 8, 4, back, 5, 3);
-        Assert.Equal(rgb, back);
     }
 }

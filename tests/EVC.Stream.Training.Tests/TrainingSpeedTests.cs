@@ -3,6 +3,7 @@ using EVC.Stream.Model;
 using EVC.Stream.Model.Models;
 using EVC.Stream.Tests.Shared;
 using static TorchSharp.torch;
+using EVC.Stream.Imaging;
 
 namespace EVC.Stream.Training.Tests;
 

@@ -10,6 +10,7 @@ using Spectre.Console;
 using Spectre.Console.Cli;
 using TorchSharp;
 using static TorchSharp.torch;
+using EVC.Stream.Imaging;
 
 namespace EVC.Stream.Cli.Commands;
 

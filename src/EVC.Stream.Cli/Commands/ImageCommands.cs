@@ -6,6 +6,7 @@ using EVC.Stream.Cli.Usage;
 using Spectre.Console;
 using Spectre.Console.Cli;
 using static TorchSharp.torch;
+using EVC.Stream.Imaging;
 
 namespace EVC.Stream.Cli.Commands;
 

@@ -9,6 +9,7 @@ using EVC.Stream.Model.Models;
 using Spectre.Console;
 using Spectre.Console.Cli;
 using static TorchSharp.torch;
+using EVC.Stream.Imaging;
 
 namespace EVC.Stream.Cli.Commands;
 

@@ -11,6 +11,7 @@ using EVC.Stream.Model.Models;
 using Spectre.Console;
 using Spectre.Console.Cli;
 using static TorchSharp.torch;
+using EVC.Stream.Imaging;
 
 namespace EVC.Stream.Cli.Commands;
 
@@ -270,7 +271,7 @@ internal sealed class RdBenchCommand : Command<RdBenchCommand.Settings>
         YuvPsnr yuv = ImageMetrics.Bt709Psnr(original.Rgb, rgb);
         double msssim = Math.Min(original.Width, original.Height) > 160 ? ImageMetrics.MsSsim(original.Rgb, rgb, original.Width, original.Height) : double.NaN;
         return new RdRecord(Path.GetFileName(image), original.Width, original.Height, codec, setting, parameter, bytes, bytes * 8.0 / (original.Width * original.Height),
-            ImageMetrics.RgbPsnr(original.Rgb, rgb), yuv.Y, yuv.U, yuv.V, yuv.Weighted, msssim, encode, decode);
+            PlanarImage.Psnr(original.Rgb, rgb), yuv.Y, yuv.U, yuv.V, yuv.Weighted, msssim, encode, decode);
     }
 
     private static List<(string Label, double[] Bpp, double[] Quality)> Published()

@@ -11,6 +11,7 @@ using EVC.Stream.Training;
 using Spectre.Console;
 using Spectre.Console.Cli;
 using static TorchSharp.torch;
+using EVC.Stream.Imaging;
 
 namespace EVC.Stream.Cli.Commands;
 

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using FFMpegCore;
 using FFMpegCore.Pipes;
+using EVC.Stream.Imaging;
 
 namespace EVC.Stream.Media.Video;
 

@@ -2,20 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using System.IO.Hashing;
 
-namespace EVC.Stream.Media;
-
-/// <summary>Raised for a file that is not a PNG this reader supports.</summary>
-public sealed class ImageFormatException : Exception
-{
-    /// <summary>Creates the exception.</summary>
-    public ImageFormatException(string message) : base(message) { }
-
-    /// <summary>Creates the exception with a cause.</summary>
-    public ImageFormatException(string message, Exception innerException) : base(message, innerException) { }
-
-    /// <summary>Creates the exception with a generic message.</summary>
-    public ImageFormatException() : base("Not a supported PNG image.") { }
-}
+namespace EVC.Stream.Imaging;
 
 /// <summary>
 /// A small, dependency-free PNG reader and writer (ISO/IEC 15948): non-interlaced greyscale, RGB, palette, grey+alpha

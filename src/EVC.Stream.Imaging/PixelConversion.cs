@@ -1,4 +1,4 @@
-namespace EVC.Stream.Pipeline;
+namespace EVC.Stream.Imaging;
 
 /// <summary>
 /// Conversions between packed 8-bit RGB (what FFmpeg delivers and consumes: <c>-pix_fmt rgb24</c>) and the planar

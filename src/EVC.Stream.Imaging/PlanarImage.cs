@@ -1,4 +1,4 @@
-namespace EVC.Stream.Media;
+namespace EVC.Stream.Imaging;
 
 /// <summary>
 /// An RGB image as planar float32 in [0, 1] (channel, row, column) — the layout EVC models take — with PNG reading and
@@ -34,32 +34,16 @@ public sealed class PlanarImage
     public static PlanarImage LoadPng(string path)
     {
         (int width, int height, byte[] rgb) = PngCodec.Decode(File.ReadAllBytes(path));
-        int plane = width * height;
-        var data = new float[3 * plane];
-        for (int i = 0; i < plane; i++)
-        {
-            // float32(u8) / 255 in float32, as numpy computes it
-            data[i] = rgb[3 * i] / 255f;
-            data[plane + i] = rgb[3 * i + 1] / 255f;
-            data[2 * plane + i] = rgb[3 * i + 2] / 255f;
-        }
+        var data = new float[3 * width * height];
+        PixelConversion.Rgb24ToPlanar(rgb, width, height, data, width, height);
         return new PlanarImage(width, height, data);
     }
 
     /// <summary>Converts to 8-bit RGB the way the official <c>save_torch_image</c> does: <c>clip(rint(x·255), 0, 255)</c>.</summary>
     public byte[] ToRgb24()
     {
-        int plane = Width * Height;
-        var rgb = new byte[3 * plane];
-        for (int i = 0; i < plane; i++)
-        {
-            for (int c = 0; c < 3; c++)
-            {
-                // numpy multiplies the float32 array by the Python int 255 in float32, then rint (half to even)
-                float scaled = Data[c * plane + i] * 255f;
-                rgb[3 * i + c] = (byte)Math.Clamp(MathF.Round(scaled, MidpointRounding.ToEven), 0f, 255f);
-            }
-        }
+        var rgb = new byte[3 * Width * Height];
+        PixelConversion.PlanarToRgb24(Data, Width, Height, rgb, Width, Height);
         return rgb;
     }
 
@@ -76,6 +60,8 @@ public sealed class PlanarImage
     {
         if (a.Length != b.Length)
             throw new ArgumentException("images differ in size");
+        if (a.IsEmpty)
+            throw new ArgumentException("empty image");
         double sum = 0;
         for (int i = 0; i < a.Length; i++)
         {
