@@ -1,0 +1,89 @@
+using EVC.Stream.Imaging;
+using EVC.Stream.Model.Codec;
+using EVC.Stream.Model.Models;
+using static TorchSharp.torch;
+
+namespace EVC.Stream.Model;
+
+/// <summary>
+/// Encodes one image to an EVC <c>.bin</c> and back, in a few lines and without touching tensors:
+/// <code>
+/// var codec = new EvcImageCodec(model);
+/// byte[] bin = codec.Encode(PlanarImage.LoadPng("in.png"), Quality.FromRateIndex(2));
+/// codec.Decode(bin).SavePng("out.png");
+/// </code>
+/// Official mode writes the official EVC <c>.bin</c> (byte for byte what the official code writes); deterministic mode
+/// an <c>EVCD</c>-prefixed <c>.bin</c> that decodes to the same symbols on any device (<c>docs/determinism.md</c>).
+/// Decoding reads the mode from the <c>.bin</c>. One call at a time per instance.
+/// </summary>
+public sealed class EvcImageCodec
+{
+    private readonly ImageCodec _codec;
+
+    /// <summary>A codec over <paramref name="model"/> (on the device the model is on) writing <paramref name="mode"/> streams.</summary>
+    public EvcImageCodec(EvcModel model, StreamMode mode = StreamMode.Official)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        _codec = new ImageCodec(model, mode);
+    }
+
+    /// <summary>The model this codec runs.</summary>
+    public EvcModel Model => _codec.Model;
+
+    /// <summary>The mode <see cref="Encode(PlanarImage, Quality)"/> writes.</summary>
+    public StreamMode Mode => _codec.Mode;
+
+    /// <summary>Encodes <paramref name="image"/> at <paramref name="quality"/> to a complete <c>.bin</c>.</summary>
+    public byte[] Encode(PlanarImage image, Quality quality)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        Tensor x = ImageCodec.Pad(tensor(image.Data, [1, 3, image.Height, image.Width]).to(_codec.Device));
+        return _codec.Compress(x, image.Height, image.Width, quality.Resolve(_codec.Model), out _);
+    }
+
+    /// <summary>Encodes packed 8-bit RGB (<c>rgb24</c>, row-major, <paramref name="width"/>·<paramref name="height"/>·3 bytes).</summary>
+    public byte[] Encode(ReadOnlySpan<byte> rgb24, int width, int height, Quality quality) =>
+        Encode(FromRgb24(rgb24, width, height), quality);
+
+    /// <summary>Decodes a <c>.bin</c> of either mode to the image the official code saves.</summary>
+    /// <exception cref="Entropy.EntropyCodingException">The payload is corrupt or truncated.</exception>
+    /// <exception cref="InvalidDataException">Not a <c>.bin</c> this codec reads, or a truncated one.</exception>
+    public PlanarImage Decode(ReadOnlyMemory<byte> bin)
+    {
+        using var scope = NewDisposeScope();
+        Tensor xHat = _codec.Decompress(bin, out int height, out int width);
+        using Tensor cropped = xHat.narrow(2, 0, height).narrow(3, 0, width).contiguous().cpu();
+        return new PlanarImage(width, height, cropped.data<float>().ToArray());
+    }
+
+    /// <summary>Decodes a <c>.bin</c> to packed 8-bit RGB: <c>clip(rint(255·x), 0, 255)</c>, as the official scripts save.</summary>
+    public byte[] DecodeRgb24(ReadOnlyMemory<byte> bin, out int width, out int height)
+    {
+        PlanarImage image = Decode(bin);
+        (width, height) = (image.Width, image.Height);
+        return image.ToRgb24();
+    }
+
+    /// <summary>The estimated payload size in bits per pixel at <paramref name="quality"/>, without entropy coding.</summary>
+    public double EstimateBitsPerPixel(PlanarImage image, Quality quality)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        Tensor x = ImageCodec.Pad(tensor(image.Data, [1, 3, image.Height, image.Width]).to(_codec.Device));
+        return _codec.EstimateBitsPerPixel(x, quality.Resolve(_codec.Model));
+    }
+
+    private static PlanarImage FromRgb24(ReadOnlySpan<byte> rgb24, int width, int height)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
+        if (rgb24.Length != 3 * width * height)
+            throw new ArgumentException($"{rgb24.Length} bytes are not a {width}x{height} rgb24 image", nameof(rgb24));
+        var data = new float[3 * width * height];
+        PixelConversion.Rgb24ToPlanar(rgb24, width, height, data, width, height);
+        return new PlanarImage(width, height, data);
+    }
+}
