@@ -179,7 +179,16 @@ internal class PlaybackSettings : OverwriteSettings
                 await using (sink.ConfigureAwait(false))
                 {
                     await using (var dashboard = new Dashboard(stats, $"evcstream {(pace ? "play" : "decode")} {Input}", Stats, Quiet || rawToStdout && Console.IsErrorRedirected, kind))
+                    {
                         result = await PlaybackPipeline.RunAsync(reader, codec, sink, new PlaybackOptions { Pace = pace, Decoders = decoders, Overlay = Overlay, CaptureTime = transport is null ? null : transport.TakeCaptureTime }, stats, stop.Token).ConfigureAwait(false);
+                        if (transport is not null && result.Error is null)
+                        {
+                            // The stream has ended: frames the demuxer saw damaged after the last intact one left no gap
+                            // in the numbering; the dashboard's summary counts them too.
+                            long demuxLost = (await transport.ResultAsync().ConfigureAwait(false))?.Demux.FramesLost ?? 0;
+                            stats.AddLost(Math.Max(0, demuxLost - stats.Lost));
+                        }
+                    }
                     try
                     {
                         await sink.CompleteAsync(CancellationToken.None).ConfigureAwait(false);
@@ -202,7 +211,9 @@ internal class PlaybackSettings : OverwriteSettings
                 File.Move(temporary, Output!, overwrite: true);
         }
         EVC.Stream.Transport.EvcsTsRemuxResult? received = transport is null ? null : await transport.ResultAsync().ConfigureAwait(false);
-        long lostInTransport = received?.Demux.FramesLost ?? 0;
+        // Gaps in the frame numbers count every frame that never arrived (whole frames in a dropped datagram leave the
+        // demuxer nothing to notice); the demuxer's own count adds damaged frames after the last intact one.
+        long lostInTransport = Math.Max(stats.Lost, received?.Demux.FramesLost ?? 0);
         string damage = (reader.Damage.Count > 0 ? $", {reader.Damage.Count} damaged region(s) skipped" : "")
             + (lostInTransport > 0 ? $", {lostInTransport} frame(s) lost in transport" : "")
             + (result.Duplicates > 0 ? $", {result.Duplicates} duplicate packet(s) dropped" : "")

@@ -23,6 +23,9 @@ public sealed class FFmpegStreamRelay : IAsyncDisposable
     /// <summary>The URL schemes FFmpeg sends a live transport stream over.</summary>
     public static readonly IReadOnlyList<string> Schemes = ["srt", "udp", "tcp"];
 
+    /// <summary>FFmpeg's <c>setts</c> bitstream filter: each timestamp at least one tick past the previous one.</summary>
+    private const string MonotonicTimestamps = @"setts=dts=if(gt(DTS\,PREV_OUTDTS)\,DTS\,PREV_OUTDTS+1):pts=if(gt(PTS\,PREV_OUTPTS)\,PTS\,PREV_OUTPTS+1)";
+
     /// <summary>Whether <paramref name="location"/> is a URL of one of <see cref="Schemes"/>.</summary>
     public static bool IsNetworkUrl(string? location) =>
         location is not null && Schemes.Any(s => location.StartsWith(s + "://", StringComparison.OrdinalIgnoreCase));
@@ -38,25 +41,11 @@ public sealed class FFmpegStreamRelay : IAsyncDisposable
     public static FFmpegStreamRelay Receive(string url)
     {
         ArgumentNullException.ThrowIfNull(url);
-        string ffmpeg = FFmpegTool.Require();
-        var start = new ProcessStartInfo(ffmpeg)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        // Probe little: a viewer should see the first frame as soon as it arrives.
-        foreach (string argument in new[] { "-hide_banner", "-loglevel", "error", "-probesize", "2048", "-analyzeduration", "0", "-f", "mpegts", "-i", url,
-                     "-map", "0", "-c", "copy", "-flush_packets", "1", "-f", "mpegts", "pipe:1" })
-            start.ArgumentList.Add(argument);
-        try
-        {
-            return new FFmpegStreamRelay(Process.Start(start) ?? throw new VideoIOException($"could not start {ffmpeg}"));
-        }
-        catch (System.ComponentModel.Win32Exception e)
-        {
-            throw new VideoIOException($"could not start {ffmpeg}: {e.Message}", e);
-        }
+        // Probe little: a viewer should see the first frame as soon as it arrives. A datagram that arrives after its
+        // successor carries an older timestamp, which FFmpeg's muxer refuses for a data stream — ending the whole
+        // relay; setts keeps the timestamps increasing instead (our frames carry their own numbers and times).
+        return Launch(sending: false, "-hide_banner", "-loglevel", "error", "-probesize", "2048", "-analyzeduration", "0", "-f", "mpegts", "-i", url,
+            "-map", "0", "-c", "copy", "-bsf:d", MonotonicTimestamps, "-flush_packets", "1", "-f", "mpegts", "pipe:1");
     }
 
     /// <summary>Waits for a receiving FFmpeg to end; a failure names FFmpeg's message.</summary>
@@ -74,20 +63,38 @@ public sealed class FFmpegStreamRelay : IAsyncDisposable
     public static FFmpegStreamRelay Start(string url)
     {
         ArgumentNullException.ThrowIfNull(url);
+        // Probe little (a live sender must not hold frames back), copy every stream, flush every packet.
+        return Launch(sending: true, "-hide_banner", "-loglevel", "error", "-probesize", "2048", "-analyzeduration", "0", "-f", "mpegts", "-i", "pipe:0",
+            "-map", "0", "-c", "copy", "-flush_packets", "1", "-muxdelay", "0", "-f", "mpegts", SendUrl(url));
+    }
+
+    /// <summary>
+    /// The URL FFmpeg sends to: UDP gets 7 TS packets per datagram (what every TS-over-UDP receiver expects); SRT gets
+    /// a 3-second linger, since live mode's default (none) drops the packets still in flight when the sender closes —
+    /// the last frames of every stream. Options the caller gave win.
+    /// </summary>
+    internal static string SendUrl(string url)
+    {
+        if (url.StartsWith("udp://", StringComparison.OrdinalIgnoreCase) && !url.Contains("pkt_size=", StringComparison.Ordinal))
+            return WithOption(url, "pkt_size=1316");
+        if (url.StartsWith("srt://", StringComparison.OrdinalIgnoreCase) && !url.Contains("linger=", StringComparison.Ordinal))
+            return WithOption(url, "linger=3");
+        return url;
+    }
+
+    private static string WithOption(string url, string option) => url + (url.Contains('?', StringComparison.Ordinal) ? "&" : "?") + option;
+
+    private static FFmpegStreamRelay Launch(bool sending, params string[] arguments)
+    {
         string ffmpeg = FFmpegTool.Require();
-        // UDP: 7 TS packets per datagram, as every TS-over-UDP receiver expects.
-        string target = url.StartsWith("udp://", StringComparison.OrdinalIgnoreCase) && !url.Contains("pkt_size", StringComparison.Ordinal)
-            ? url + (url.Contains('?', StringComparison.Ordinal) ? "&" : "?") + "pkt_size=1316"
-            : url;
         var start = new ProcessStartInfo(ffmpeg)
         {
-            RedirectStandardInput = true,
+            RedirectStandardInput = sending,
+            RedirectStandardOutput = !sending,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        // Probe little (a live sender must not hold frames back), copy every stream, flush every packet.
-        foreach (string argument in new[] { "-hide_banner", "-loglevel", "error", "-probesize", "2048", "-analyzeduration", "0", "-f", "mpegts", "-i", "pipe:0",
-                     "-map", "0", "-c", "copy", "-flush_packets", "1", "-muxdelay", "0", "-f", "mpegts", target })
+        foreach (string argument in arguments)
             start.ArgumentList.Add(argument);
         try
         {
