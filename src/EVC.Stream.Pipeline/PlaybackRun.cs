@@ -16,7 +16,7 @@ namespace EVC.Stream.Pipeline;
 /// a decoder is free, decoder threads, a presenter that takes frames in dispatch order, and (for a window with keys)
 /// a control loop.
 /// </summary>
-internal sealed class PlaybackSession : IDisposable
+internal sealed class PlaybackRun : IDisposable
 {
     private readonly EvcsReader _reader;
     private EvcsOrderedReader _frameOrder;   // frame order, each frame number once; replaced on every seek
@@ -42,7 +42,7 @@ internal sealed class PlaybackSession : IDisposable
     private long _seekTargetTicks;   // guarded by _seekGate, with _seekRequested
     private int _seekRequested;
 
-    public PlaybackSession(EvcsReader reader, ImageCodec codec, IFrameSink sink, PlaybackOptions options, PipelineStats stats, CancellationToken cancellationToken)
+    public PlaybackRun(EvcsReader reader, ImageCodec codec, IFrameSink sink, PlaybackOptions options, PipelineStats stats, CancellationToken cancellationToken)
     {
         _reader = reader;
         // A paced player presents in arrival order (a packet behind a shown frame is late anyway); a converter puts
