@@ -1,50 +1,11 @@
-using System.Diagnostics;
 using System.Threading.Channels;
 using EVC.Stream.Container;
 using EVC.Stream.Media.Video;
 using EVC.Stream.Model.Codec;
-using EVC.Stream.Model.Models;
+using EVC.Stream.Pipeline.Capture;
 using static TorchSharp.torch;
-using EVC.Stream.Imaging;
 
 namespace EVC.Stream.Pipeline;
-
-/// <summary>How a capture run codes its frames.</summary>
-public sealed record CaptureOptions
-{
-    /// <summary>Frames per network pass (GPU: larger batches; CPU: 1).</summary>
-    public int BatchSize { get; init; } = 1;
-
-    /// <summary>Parallel entropy coders (CPU threads).</summary>
-    public int EntropyWorkers { get; init; } = Math.Max(1, Environment.ProcessorCount - 1);
-
-    /// <summary>Frames waiting between the source and the model; a live source drops the oldest beyond this.</summary>
-    public int CaptureQueue { get; init; } = 4;
-
-    /// <summary>q_scale per frame (fixed, or adapted to a target bitrate).</summary>
-    public RateController Rate { get; init; } = new(1.0);
-
-    /// <summary>Scalable-encoder level (−1: highest).</summary>
-    public int EncoderLevel { get; init; } = -1;
-
-    /// <summary>
-    /// Scalable-encoder models: start at the highest level and step down one level whenever frames back up in the capture
-    /// queue (the encoder falls behind), before the drop policy has to act; step back up after a calm second.
-    /// </summary>
-    public bool AutoEncoderLevel { get; init; }
-
-    /// <summary>Extra time spent per network pass: simulates a slower device (tests of the drop policy).</summary>
-    public TimeSpan ExtraModelDelay { get; init; }
-
-    /// <summary>
-    /// Benchmarks only: replaces the networks (given the batch size, returns that many frames' symbols) to measure
-    /// everything else at sizes the CPU cannot run the model at. The input tensor is still built.
-    /// </summary>
-    public Func<int, ImageCodec.FrameSymbols[]>? NetworkStub { get; init; }
-}
-
-/// <summary>How a capture run ended.</summary>
-public sealed record CaptureResult(long Captured, long Dropped, long Written, long Bytes, Exception? Error);
 
 /// <summary>
 /// Capture → conversion and padding → batched network → parallel entropy coding → ordered muxing, on bounded
@@ -58,10 +19,6 @@ public static class CapturePipeline
     /// <summary>Stage names, in order; the last is capture-to-file latency.</summary>
     public static readonly string[] StageNames = ["capture", "convert", "model", "entropy", "mux", "capture→file"];
 
-    private sealed record AnalysedFrame(long Sequence, TimeSpan Timestamp, long CapturedAt, ImageCodec.FrameSymbols Symbols, int Level);
-
-    private sealed record CodedFrame(long Sequence, TimeSpan Timestamp, long CapturedAt, byte[] Payload, int QIndex, int Level);
-
     /// <summary>
     /// Runs until the source ends or <paramref name="stop"/> fires (then the frames already captured are still coded
     /// and written), or <paramref name="abort"/> fires (then the stages stop at once). The caller completes the writer.
@@ -74,6 +31,7 @@ public static class CapturePipeline
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(stats);
+        // A failing stage cancels the others at once (as abort does); stop only ends the source.
         using var failure = CancellationTokenSource.CreateLinkedTokenSource(abort);
         using var stopSource = CancellationTokenSource.CreateLinkedTokenSource(stop, failure.Token);
         Exception? error = null;
@@ -83,16 +41,26 @@ public static class CapturePipeline
             failure.Cancel();
         }
 
-        Channel<RawFrame> captured = Channel.CreateBounded<RawFrame>(new BoundedChannelOptions(Math.Max(1, options.CaptureQueue))
+        Task RunStage(Func<Task> stage, CancellationTokenSource cancelledBy, Action? whenDone = null) => Task.Run(async () =>
         {
-            FullMode = source.IsLive ? BoundedChannelFullMode.DropOldest : BoundedChannelFullMode.Wait,
-            SingleReader = true,
-            SingleWriter = true,
-        }, dropped =>
-        {
-            dropped.Dispose();
-            stats.OnDropped();
-        });
+            try
+            {
+                await stage().ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancelledBy.IsCancellationRequested)
+            {
+            }
+            catch (Exception e)
+            {
+                Fail(e);
+            }
+            finally
+            {
+                whenDone?.Invoke();
+            }
+        }, CancellationToken.None);
+
+        Channel<RawFrame> captured = DropPolicy.CreateCaptureQueue(options.CaptureQueue, source.IsLive, stats);
         Channel<AnalysedFrame> analysed = Channel.CreateBounded<AnalysedFrame>(new BoundedChannelOptions(2 * options.BatchSize + options.EntropyWorkers) { SingleReader = false, SingleWriter = true });
         Channel<CodedFrame> coded = Channel.CreateBounded<CodedFrame>(new BoundedChannelOptions(2 * options.BatchSize + 2 * options.EntropyWorkers) { SingleReader = true });
         stats.AddQueue("captured", () => captured.Reader.Count);
@@ -100,118 +68,22 @@ public static class CapturePipeline
         stats.AddQueue("coded", () => coded.Reader.Count);
         stats.TargetBitrate = options.Rate.IsAdaptive ? stats.TargetBitrate : 0;
 
-        // Warm up before the source starts: the first pass builds tables, quantises the deterministic networks and
-        // touches every kernel; a live source would otherwise lose its first frames to it.
         if (options.NetworkStub is null)
-        using (NewDisposeScope())
-        {
-            Tensor warm = zeros(options.BatchSize, 3, ImageCodec.PaddedSize(format.Height), ImageCodec.PaddedSize(format.Width)).to(codec.Device);
-            foreach (ImageCodec.FrameSymbols symbols in codec.AnalyseBatch(warm, options.Rate.Current, options.EncoderLevel))
-                codec.EncodePayload(symbols);
-        }
+            WarmUp(format, codec, options);
 
-        Task capture = Task.Run(async () =>
+        Task capture = RunStage(() => CaptureSourceStage.RunAsync(source, format, captured.Writer, stats, stopSource.Token), stopSource,
+            () => captured.Writer.TryComplete());
+        Task model = RunStage(() => ModelStage.RunAsync(captured.Reader, analysed.Writer, format, codec, options, stats, failure.Token), failure, () =>
         {
-            StageStats stage = stats.Stage("capture");
-            try
-            {
-                await VideoSource.RunAsync(source, format, async frame =>
-                {
-                    // A live queue drops its oldest instead of waiting, so TryWrite always succeeds there; a file waits
-                    // for room. A frame that arrives as the run stops is still queued (and coded) when there is room.
-                    if (!captured.Writer.TryWrite(frame))
-                    {
-                        try
-                        {
-                            await captured.Writer.WriteAsync(frame, stopSource.Token).ConfigureAwait(false);
-                        }
-                        catch
-                        {
-                            frame.Dispose();
-                            throw;
-                        }
-                    }
-                    // The capture stage's latency: from the frame's arrival until the pipeline took it (waits for room
-                    // when a file source is faster than coding), not the interval between frames.
-                    stage.Record(Stopwatch.GetElapsedTime(frame.CapturedAt));
-                    stats.OnCaptured();
-                }, stopSource.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (stopSource.IsCancellationRequested)
-            {
-            }
-            catch (Exception e)
-            {
-                Fail(e);
-            }
-            finally
-            {
-                captured.Writer.TryComplete();
-            }
-        }, CancellationToken.None);
-
-        Task model = Task.Run(async () =>
-        {
-            try
-            {
-                await ModelStageAsync(captured.Reader, analysed.Writer, format, codec, options, stats, failure.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (failure.IsCancellationRequested)
-            {
-            }
-            catch (Exception e)
-            {
-                Fail(e);
-            }
-            finally
-            {
-                analysed.Writer.TryComplete();
-                while (captured.Reader.TryRead(out RawFrame? left))
-                    left.Dispose();
-            }
-        }, CancellationToken.None);
-
-        var coders = new Task[Math.Max(1, options.EntropyWorkers)];
+            analysed.Writer.TryComplete();
+            while (captured.Reader.TryRead(out RawFrame? left))
+                left.Dispose();
+        });
+        var coders = new Task[options.EntropyWorkers];
         for (int w = 0; w < coders.Length; w++)
-        {
-            coders[w] = Task.Run(async () =>
-            {
-                StageStats stage = stats.Stage("entropy");
-                try
-                {
-                    await foreach (AnalysedFrame frame in analysed.Reader.ReadAllAsync(failure.Token).ConfigureAwait(false))
-                    {
-                        long start = Stopwatch.GetTimestamp();
-                        byte[] payload = codec.EncodePayload(frame.Symbols);
-                        stage.Record(Stopwatch.GetElapsedTime(start));
-                        await coded.Writer.WriteAsync(new CodedFrame(frame.Sequence, frame.Timestamp, frame.CapturedAt, payload, frame.Symbols.QIndex, frame.Level), failure.Token).ConfigureAwait(false);
-                    }
-                }
-                catch (OperationCanceledException) when (failure.IsCancellationRequested)
-                {
-                }
-                catch (Exception e)
-                {
-                    Fail(e);
-                }
-            }, CancellationToken.None);
-        }
+            coders[w] = RunStage(() => EntropyStage.RunAsync(analysed.Reader, coded.Writer, codec, stats, failure.Token), failure);
         Task codersDone = Task.WhenAll(coders).ContinueWith(_ => coded.Writer.TryComplete(), TaskScheduler.Default);
-
-        Task mux = Task.Run(async () =>
-        {
-            try
-            {
-                await MuxStageAsync(coded.Reader, writer, format, options, stats, failure.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (failure.IsCancellationRequested)
-            {
-            }
-            catch (Exception e)
-            {
-                Fail(e);
-            }
-        }, CancellationToken.None);
+        Task mux = RunStage(() => MuxStage.RunAsync(coded.Reader, writer, format, options.Rate, stats, failure.Token), failure);
 
         await Task.WhenAll(capture, model, codersDone, mux).ConfigureAwait(false);
         if (error is null && abort.IsCancellationRequested)
@@ -219,116 +91,15 @@ public static class CapturePipeline
         return new CaptureResult(stats.Captured, stats.Dropped, stats.Written, stats.Bytes, error);
     }
 
-    private static async Task ModelStageAsync(ChannelReader<RawFrame> input, ChannelWriter<AnalysedFrame> output, VideoFormat format, ImageCodec codec,
-        CaptureOptions options, PipelineStats stats, CancellationToken cancellationToken)
+    /// <summary>
+    /// One pass before the source starts: it builds tables, quantises the deterministic networks and touches every
+    /// kernel; a live source would otherwise lose its first frames to it.
+    /// </summary>
+    private static void WarmUp(VideoFormat format, ImageCodec codec, CaptureOptions options)
     {
-        StageStats convertStage = stats.Stage("convert"), modelStage = stats.Stage("model");
-        int paddedWidth = ImageCodec.PaddedSize(format.Width), paddedHeight = ImageCodec.PaddedSize(format.Height);
-        int planeFloats = 3 * paddedWidth * paddedHeight;
-        var inputs = new Dictionary<int, Tensor>();  // one reusable CPU tensor per batch size, converted into in place: no copy, no allocation
-        var batch = new List<RawFrame>(options.BatchSize);
-        long sequence = 0;
-        int levels = codec.Model.EncoderLevels;
-        int level = options.EncoderLevel < 0 || options.EncoderLevel >= levels ? levels - 1 : options.EncoderLevel;
-        long calmSince = Stopwatch.GetTimestamp();
-        try
-        {
-            await ModelLoopAsync().ConfigureAwait(false);
-        }
-        finally
-        {
-            foreach (Tensor pixels in inputs.Values)
-                pixels.Dispose();
-        }
-
-        async Task ModelLoopAsync()
-        {
-        while (await input.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
-        {
-            batch.Clear();
-            if (options.AutoEncoderLevel && levels > 1)
-            {
-                // Backlog means the encoder is behind the source: a cheaper encoder first, dropping only after that.
-                if (input.Count >= Math.Max(2, options.CaptureQueue - 1) && level > 0)
-                {
-                    level--;
-                    calmSince = Stopwatch.GetTimestamp();
-                }
-                else if (input.Count > 1)
-                    calmSince = Stopwatch.GetTimestamp();
-                else if (level < levels - 1 && Stopwatch.GetElapsedTime(calmSince).TotalSeconds > 1)
-                {
-                    level++;
-                    calmSince = Stopwatch.GetTimestamp();
-                }
-            }
-            while (batch.Count < options.BatchSize && input.TryRead(out RawFrame? frame))
-                batch.Add(frame);
-            if (batch.Count == 0)
-                continue;
-            try
-            {
-                long start = Stopwatch.GetTimestamp();
-                if (!inputs.TryGetValue(batch.Count, out Tensor? pixels))
-                    inputs[batch.Count] = pixels = empty(batch.Count, 3, paddedHeight, paddedWidth).DetachFromDisposeScope();
-                Span<float> planar = TensorMemory(pixels, batch.Count * planeFloats);
-                for (int b = 0; b < batch.Count; b++)
-                    PixelConversion.Rgb24ToPlanar(batch[b].Rgb, format.Width, format.Height, planar.Slice(b * planeFloats, planeFloats), paddedWidth, paddedHeight);
-                convertStage.RecordBatch(Stopwatch.GetElapsedTime(start), batch.Count);
-
-                start = Stopwatch.GetTimestamp();
-                double q = options.Rate.Current;
-                ImageCodec.FrameSymbols[] symbols;
-                using (NewDisposeScope())
-                {
-                    Device device = codec.Device;
-                    Tensor x = device.type == TorchSharp.DeviceType.CPU ? pixels : pixels.to(device);
-                    symbols = options.NetworkStub?.Invoke(batch.Count) ?? codec.AnalyseBatch(x, q, level);
-                }
-                if (options.ExtraModelDelay > TimeSpan.Zero)
-                    await Task.Delay(options.ExtraModelDelay, cancellationToken).ConfigureAwait(false);
-                modelStage.RecordBatch(Stopwatch.GetElapsedTime(start), batch.Count);
-                stats.OnCoding(q, levels > 1 ? level : -1);
-                for (int b = 0; b < batch.Count; b++)
-                    await output.WriteAsync(new AnalysedFrame(sequence++, batch[b].Timestamp, batch[b].CapturedAt, symbols[b], level), cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                foreach (RawFrame frame in batch)
-                    frame.Dispose();
-            }
-        }
-        }
+        using var scope = NewDisposeScope();
+        Tensor warm = zeros(options.BatchSize, 3, ImageCodec.PaddedSize(format.Height), ImageCodec.PaddedSize(format.Width)).to(codec.Device);
+        foreach (ImageCodec.FrameSymbols symbols in codec.AnalyseBatch(warm, options.Rate.Current, options.EncoderLevel))
+            codec.EncodePayload(symbols);
     }
-
-    private static async Task MuxStageAsync(ChannelReader<CodedFrame> input, IEvcsPacketWriter writer, VideoFormat format, CaptureOptions options, PipelineStats stats, CancellationToken cancellationToken)
-    {
-        StageStats muxStage = stats.Stage("mux"), endToEnd = stats.Stage("capture→file");
-        var pending = new SortedDictionary<long, CodedFrame>();  // entropy coders finish out of order
-        long next = 0;
-        long pixels = (long)format.Width * format.Height;
-        double timeBase = writer.Header.TimeBase.Value;
-        await foreach (CodedFrame frame in input.ReadAllAsync(cancellationToken).ConfigureAwait(false))
-        {
-            pending.Add(frame.Sequence, frame);
-            while (pending.Remove(next, out CodedFrame? ready))
-            {
-                long start = Stopwatch.GetTimestamp();
-                long pts = (long)Math.Round(ready.Timestamp.TotalSeconds / timeBase);
-                // Wall-clock capture time, for glass-to-glass latency across a network (transports carry it).
-                long captureMicros = (DateTimeOffset.UtcNow - Stopwatch.GetElapsedTime(ready.CapturedAt) - DateTimeOffset.UnixEpoch).Ticks / 10;
-                await writer.WriteAsync(ready.Payload, new EvcsPacketInfo(next, pts, (ushort)ready.QIndex, (byte)ready.Level), captureMicros, cancellationToken).ConfigureAwait(false);
-                long done = Stopwatch.GetTimestamp();
-                muxStage.Record(Stopwatch.GetElapsedTime(start, done));
-                endToEnd.Record(Stopwatch.GetElapsedTime(ready.CapturedAt, done));
-                stats.OnWritten(ready.Payload.Length, pixels);
-                options.Rate.Observe(ready.Payload.Length);
-                next++;
-            }
-        }
-    }
-
-    /// <summary>A CPU tensor's own memory (TorchSharp's <c>bytes</c> spans the native buffer of a contiguous CPU tensor).</summary>
-    private static Span<float> TensorMemory(Tensor tensor, int count) => System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(tensor.bytes).Slice(0, count);
-
 }

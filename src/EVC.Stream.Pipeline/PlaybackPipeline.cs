@@ -30,7 +30,7 @@ public static class PlaybackPipeline
         ArgumentNullException.ThrowIfNull(stats);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Decoders, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.ReadAhead, 1);
-        using var session = new PlaybackSession(reader, codec, sink, options, stats, cancellationToken);
+        using var session = new PlaybackRun(reader, codec, sink, options, stats, cancellationToken);
         return await session.RunAsync().ConfigureAwait(false);
     }
 }

@@ -61,11 +61,11 @@ public sealed class ModelDefaultsTests : IDisposable
     public void The_shipped_default_model_is_found_above_the_start_folder_and_absent_means_none()
     {
         string deep = Directory.CreateDirectory(Path.Combine(_directory, "a", "b", "c")).FullName;
-        Assert.Null(Commands.ModelDefaults.FindShipped(deep));
+        Assert.Null(EVC.Stream.Model.Checkpoints.EvcModelLoader.FindShipped(deep));
         Directory.CreateDirectory(Path.Combine(_directory, "models"));
         string model = Path.Combine(_directory, "models", "default.safetensors");
         File.WriteAllBytes(model, [0]);
-        Assert.Equal(model, Commands.ModelDefaults.FindShipped(deep));
+        Assert.Equal(model, EVC.Stream.Model.Checkpoints.EvcModelLoader.FindShipped(deep));
     }
 }
 

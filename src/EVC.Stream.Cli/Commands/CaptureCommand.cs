@@ -6,14 +6,11 @@ using EVC.Stream.Cli.Usage;
 using EVC.Stream.Container;
 using EVC.Stream.Media.Video;
 using EVC.Stream.Model.Checkpoints;
-using EVC.Stream.Model.Codec;
 using EVC.Stream.Model.Models;
 using EVC.Stream.Pipeline;
 using EVC.Stream.Transport;
 using Spectre.Console;
 using Spectre.Console.Cli;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace EVC.Stream.Cli.Commands;
 
@@ -161,71 +158,54 @@ internal sealed class CaptureCommand : Command<CaptureCommand.Settings>
         // A PNG folder is read by our own decoder: such a capture runs where no FFmpeg is installed (the GPU machine).
         if (settings.Input is null || !Directory.Exists(settings.Input))
             FFmpegTool.Require();
-        Device device = ModelDefaults.ChooseDevice(settings.DeviceType);
-        bool onCpu = device.type == TorchSharp.DeviceType.CPU;
-        VideoSourceOptions source = SourceOptions(settings, onCpu, out string? sizeReason);
+        ComputeDevice device = ComputeDevice.Choose(settings.DeviceType);
+        VideoSourceOptions source = SourceOptions(settings, device.IsCpu, out string? sizeReason);
         VideoFormat format = await VideoSource.ProbeAsync(source, cancellationToken).ConfigureAwait(false);
-        int batch = settings.Batch ?? (onCpu ? 1 : 4);
-        Limits.CheckFrame(format.Width, format.Height, batch, settings.Size is null ? $"the source's size ({source.Label})" : "--size");
+        Limits.CheckFrame(format.Width, format.Height, settings.Batch ?? (device.IsCpu ? 1 : 4), settings.Size is null ? $"the source's size ({source.Label})" : "--size");
 
-        set_num_threads(settings.Threads ?? Environment.ProcessorCount);
-        (EvcModel model, string weightsLabel) = ModelDefaults.Load(settings.Weights, settings.Arch, device);
-        StreamMode mode = settings.Official ? StreamMode.Official : StreamMode.Deterministic;
-        var codec = new ImageCodec(model, mode);
-        Quality quality = QualityOption.Parse(settings.Quality);
-        double q = quality.Resolve(model);
         double targetBitrate = settings.Bitrate is null ? 0 : ParseBitrate(settings.Bitrate);
-        var rate = new RateController(q, targetBitrate, format.FrameRate);
+        Quality quality = QualityOption.Parse(settings.Quality);
+        using CaptureSession session = CaptureSession.Open(new CaptureSessionOptions
+        {
+            Source = source,
+            Weights = settings.Weights,
+            Architecture = settings.Arch,
+            Device = device,
+            Threads = settings.Threads,
+            BatchSize = settings.Batch,
+            Official = settings.Official,
+            Quality = quality,
+            TargetBitrate = targetBitrate,
+            EncoderLevel = settings.EncoderLevel == "auto" ? -1 : int.Parse(settings.EncoderLevel, CultureInfo.InvariantCulture),
+            AutoEncoderLevel = settings.EncoderLevel == "auto",
+            EncoderVersion = Program.Version,
+        }, format);
 
         bool toStdout = Program.IsStdio(output);
         TextWriter info = toStdout ? Console.Error : Console.Out;
         if (!settings.Quiet)
         {
-            if (weightsLabel.Length > 0)
-                await info.WriteLineAsync(weightsLabel).ConfigureAwait(false);
+            if (session.ModelLabel.Length > 0)
+                await info.WriteLineAsync(session.ModelLabel).ConfigureAwait(false);
             if (sizeReason is not null)
                 await info.WriteLineAsync(sizeReason).ConfigureAwait(false);
             await info.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"capturing {source.Label} at {format.Width}x{format.Height}, {format.FrameRate:0.##} fps → {(toStdout ? "stdout" : output)}; {model.Architecture.Name} on {device.type.ToString().ToLowerInvariant()}, {mode.ToString().ToLowerInvariant()} mode, {(targetBitrate > 0 ? $"target {targetBitrate / 1e3:F0} kbit/s" : quality.ToString())}; Ctrl+C stops and finishes the file")).ConfigureAwait(false);
+                $"capturing {source.Label} at {format.Width}x{format.Height}, {format.FrameRate:0.##} fps → {(toStdout ? "stdout" : output)}; {session.Model.Architecture.Name} on {device.Name}, {session.Mode.ToString().ToLowerInvariant()} mode, {(targetBitrate > 0 ? $"target {targetBitrate / 1e3:F0} kbit/s" : quality.ToString())}; Ctrl+C stops and finishes the file")).ConfigureAwait(false);
         }
-
-        var header = new EvcsHeader
-        {
-            Architecture = model.Architecture.Name,
-            StreamMode = mode == StreamMode.Official ? EvcsStreamMode.Official : EvcsStreamMode.Deterministic,
-            WeightsSha256 = Convert.FromHexString(WeightsFile.Hash(model)),
-            Width = format.Width,
-            Height = format.Height,
-            PadRight = ImageCodec.PaddedSize(format.Width) - format.Width,
-            PadBottom = ImageCodec.PaddedSize(format.Height) - format.Height,
-            ColorSpace = EvcsColorSpace.Rgb,
-            ColorRange = EvcsColorRange.Full,
-            FrameRate = Rational(format.FrameRate),
-            EncoderName = "evcstream",
-            EncoderVersion = Program.Version,
-            Metadata = [new("source", source.Label)],
-        };
+        EvcsHeader header = session.Header;
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         using var abort = new CancellationTokenSource();
         // Ctrl+C, SIGTERM (docker stop, systemd, kill) and SIGHUP (a closed terminal) stop capturing and finish the
         // file; a second one stops coding too, and the file still closes cleanly.
         using var interrupts = new InterruptHandler(stop, abort);
-        var stats = new PipelineStats(source.Label, CapturePipeline.StageNames) { TargetBitrate = targetBitrate, FrameRate = format.FrameRate };
+        PipelineStats stats = session.Stats;
         CaptureResult? result = null;
         string? closeError = null;
-        var options = new CaptureOptions
-        {
-            BatchSize = batch,
-            EntropyWorkers = Math.Max(1, Environment.ProcessorCount - 1),
-            Rate = rate,
-            EncoderLevel = settings.EncoderLevel == "auto" ? -1 : int.Parse(settings.EncoderLevel, CultureInfo.InvariantCulture),
-            AutoEncoderLevel = settings.EncoderLevel == "auto",
-        };
         async Task<CaptureResult> RunPipeline(IEvcsPacketWriter writer)
         {
             await using var dashboard = new Dashboard(stats, $"evcstream capture → {(toStdout ? "stdout" : output)}", settings.Stats, settings.Quiet || toStdout && Console.IsErrorRedirected);
-            return await CapturePipeline.RunAsync(source, format, codec, writer, options, stats, stop.Token, abort.Token).ConfigureAwait(false);
+            return await session.RunAsync(writer, stop.Token, abort.Token).ConfigureAwait(false);
         }
 
         if (FFmpegStreamRelay.IsNetworkUrl(output) || TransportRemux.IsTs(output))
@@ -396,15 +376,5 @@ internal sealed class CaptureCommand : Command<CaptureCommand.Settings>
         if (!double.TryParse(t, NumberStyles.Float, CultureInfo.InvariantCulture, out double value) || !(value > 0 && value * multiplier <= 1e10))
             throw new ArgumentException($"--bitrate {text}: give bits per second up to 10G, e.g. 500k or 4M");
         return value * multiplier;
-    }
-
-    private static EvcsRational Rational(double fps)
-    {
-        // Common NTSC rates exactly; otherwise millihertz.
-        if (Math.Abs(fps - 30000.0 / 1001) < 1e-3)
-            return new(30000, 1001);
-        if (Math.Abs(fps - 60000.0 / 1001) < 1e-3)
-            return new(60000, 1001);
-        return Math.Abs(fps - Math.Round(fps)) < 1e-6 ? new((uint)Math.Round(fps), 1) : new((uint)Math.Round(fps * 1000), 1000);
     }
 }

@@ -5,7 +5,8 @@ using EVC.Stream.Model.Models;
 using EVC.Stream.Cli.Usage;
 using Spectre.Console;
 using Spectre.Console.Cli;
-using static TorchSharp.torch;
+using EVC.Stream.Model.Checkpoints;
+using EVC.Stream.Pipeline;
 using EVC.Stream.Imaging;
 
 namespace EVC.Stream.Cli.Commands;
@@ -65,28 +66,27 @@ internal sealed class ImageEncodeCommand : Command<ImageEncodeCommand.Settings>
             throw new ArgumentException($"image too large: {image.Width}x{image.Height} (at most {MaxSide} per side)");
         Limits.CheckFrame(image.Width, image.Height, 1, settings.Input);
         StreamMode mode = settings.Deterministic ? StreamMode.Deterministic : StreamMode.Official;
-        (EvcModel model, Device device, string label) = settings.LoadModel(mode);
-        if (label.Length > 0)
-            Console.Error.WriteLine(label);
+        LoadedModel loaded = settings.LoadModel(mode);
+        EvcModel model = loaded.Model;
+        if (loaded.Label.Length > 0)
+            Console.Error.WriteLine(loaded.Label);
         double q = QualityOption.Parse(settings.Quality).Resolve(model);
-        using var scope = NewDisposeScope();
-        Tensor x = ImageCodec.Pad(tensor(image.Data, new long[] { 1, 3, image.Height, image.Width }).to(device));
-        var codec = new ImageCodec(model, mode);
+        var codec = new ImageFileCodec(model, mode);
         int level = settings.EncoderLevel switch
         {
             null => -1,
-            "auto" => codec.ChooseEncoderLevel(x, q),
+            "auto" => codec.ChooseEncoderLevel(image, q),
             string text => int.Parse(text, System.Globalization.CultureInfo.InvariantCulture) < model.EncoderLevels
                 ? int.Parse(text, System.Globalization.CultureInfo.InvariantCulture)
                 : throw new ArgumentException($"--encoder-level {text}: {model.Architecture.Name} has {model.EncoderLevels} encoder level(s)"),
         };
         if (settings.Estimate)
         {
-            double bpp = codec.EstimateBitsPerPixel(x, q, level);
-            AnsiConsole.MarkupLine($"estimated {bpp:F4} bpp (padded {x.shape[3]}x{x.shape[2]}, payload only)");
+            double bpp = codec.EstimateBitsPerPixel(image, q, level);
+            AnsiConsole.MarkupLine($"estimated {bpp:F4} bpp (padded {ImageCodec.PaddedSize(image.Width)}x{ImageCodec.PaddedSize(image.Height)}, payload only)");
             return 0;
         }
-        byte[] bin = codec.Compress(x, image.Height, image.Width, q, level, out _);
+        byte[] bin = codec.Compress(image, q, level);
         OutputGuard.WriteAtomically(settings.Output!, temporary => File.WriteAllBytes(temporary, bin));
         (double qUsed, int qIndex) = QScale.Round(q);
         AnsiConsole.MarkupLine($"{Markup.Escape(settings.Output!)}: {bin.Length:N0} bytes, {bin.Length * 8.0 / (image.Width * image.Height):F4} bpp, q_scale {qUsed} (q_index {qIndex}), {mode.ToString().ToLowerInvariant()} mode");
@@ -117,13 +117,11 @@ internal sealed class ImageDecodeCommand : Command<ImageDecodeCommand.Settings>
         byte[] bin = File.ReadAllBytes(settings.Input);
         StreamMode mode = BinFile.ReadWithMode(bin).Mode;  // fail on a damaged header before loading the model
         OutputGuard.Check(settings.Output, settings.Overwrite);
-        (EvcModel model, _, string label) = settings.LoadModel(mode);
-        if (label.Length > 0)
-            Console.Error.WriteLine(label);
-        using var scope = NewDisposeScope();
-        Tensor xHat = new ImageCodec(model).Decompress(bin, out int height, out int width);
-        using Tensor cropped = xHat.narrow(2, 0, height).narrow(3, 0, width).contiguous().cpu();
-        var decoded = new PlanarImage(width, height, cropped.data<float>().ToArray());
+        LoadedModel loaded = settings.LoadModel(mode);
+        if (loaded.Label.Length > 0)
+            Console.Error.WriteLine(loaded.Label);
+        PlanarImage decoded = ImageFileCodec.Decompress(loaded.Model, bin);
+        int width = decoded.Width, height = decoded.Height;
         OutputGuard.WriteAtomically(settings.Output!, decoded.SavePng);
         AnsiConsole.MarkupLine($"{Markup.Escape(settings.Output!)}: {width}x{height}");
         return 0;

@@ -1,8 +1,7 @@
 using System.ComponentModel;
 using EVC.Stream.Model.Codec;
-using EVC.Stream.Model.Models;
+using EVC.Stream.Model.Checkpoints;
 using Spectre.Console.Cli;
-using static TorchSharp.torch;
 
 namespace EVC.Stream.Cli.Commands;
 
@@ -35,12 +34,10 @@ internal class ModelSettings : OverwriteSettings
     }
 
     /// <summary>Loads the weights (or the default model) on the chosen device; threads as <c>--threads</c> says, else every core.</summary>
-    public (EvcModel Model, Device Device, string Label) LoadModel(StreamMode mode = StreamMode.Official)
+    public LoadedModel LoadModel(StreamMode mode = StreamMode.Official)
     {
-        set_num_threads(Threads ?? DefaultThreads(mode));
-        Device device = ModelDefaults.ChooseDevice(DeviceType);
-        (EvcModel model, string label) = ModelDefaults.Load(Weights, Arch, device, fallbackArch: null);
-        return (model, device, label);
+        ComputeDevice.SetThreads(Threads ?? DefaultThreads(mode));
+        return EvcModelLoader.Load(Weights, Arch, ComputeDevice.Choose(DeviceType), fallbackArch: null);
     }
 
     /// <summary>

@@ -67,7 +67,7 @@ internal sealed class ModelsInfoCommand : Command<ModelsInfoCommand.Settings>
         table.AddRow("MACs per pixel", $"{Complexity.MacsPerPixel(model) / 1000:F1} K (encode + decode, all networks)");
         for (int i = 0; i < EvcArchitecture.AnchorCount; i++)
         {
-            double anchor = model.Anchor(i);
+            double anchor = Quality.FromRateIndex(i).Resolve(model);
             (double qUsed, int qIndex) = QScale.Round(anchor);
             table.AddRow($"rate anchor {i}", $"q_scale {anchor:G9} → q_index {qIndex} ({qUsed})");
         }

@@ -4,12 +4,9 @@ using EVC.Stream.Cli.Live;
 using EVC.Stream.Cli.Usage;
 using EVC.Stream.Container;
 using EVC.Stream.Media.Video;
-using EVC.Stream.Model.Codec;
-using EVC.Stream.Model.Models;
+using EVC.Stream.Model.Checkpoints;
 using EVC.Stream.Pipeline;
 using Spectre.Console.Cli;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace EVC.Stream.Cli.Commands;
 
@@ -94,23 +91,25 @@ internal class PlaybackSettings : OverwriteSettings
         // A forged or damaged header must not reach FFmpeg or libtorch with an impossible picture size.
         if (header.Width > Limits.MaxSide || header.Height > Limits.MaxSide || (long)header.Width * header.Height > Limits.MaxBatchPixels)
             throw new EvcsFormatException($"{Input}: the header declares {header.Width}x{header.Height} pixels, more than this tool decodes (at most {Limits.MaxSide} per side and what fits in memory)");
-        StreamMode mode = header.StreamMode == EvcsStreamMode.Official ? StreamMode.Official : StreamMode.Deterministic;
-        Device device = ModelDefaults.ChooseDevice(DeviceType);
-        // Parallel frames beat threads inside one small frame on CPU; torch's thread count is process-wide, so each
-        // decoder gets its share of it.
-        int decoders = Decoders ?? (device.type == TorchSharp.DeviceType.CPU ? Math.Clamp(Environment.ProcessorCount, 1, 4) : 1);
-        set_num_threads(Math.Max(1, (Threads ?? ModelSettings.DefaultThreads(mode)) / decoders));
-        (EvcModel model, string weightsLabel) = ModelDefaults.Load(Weights, Arch ?? (header.Architecture.Length > 0 ? header.Architecture : null), device);
-        string hash = WeightsFileHash(model);
-        if (!header.WeightsSha256.Span.SequenceEqual(new byte[32]) && !string.Equals(hash, header.WeightsSha256Hex, StringComparison.Ordinal))
-            throw new ArgumentException($"{Input} was coded with weights {header.WeightsSha256Hex[..12]}…, these are {hash[..12]}…: pass the matching --weights");
-        var codec = new ImageCodec(model, mode);
-        double fps = header.FrameRate.IsValid ? header.FrameRate.Value : 30;
-
-        bool rawToStdout = Program.IsStdio(Output);
         // A file or pipe gets every frame: pacing (and skipping late frames) is for a window only.
         bool toFile = pace && Output is not null;
         pace &= Output is null;
+        using PlaybackSession session = PlaybackSession.Open(reader, new PlaybackSessionOptions
+        {
+            Name = Input,
+            Weights = Weights,
+            Architecture = Arch,
+            Device = ComputeDevice.Choose(DeviceType),
+            Threads = Threads,
+            Decoders = Decoders,
+            Pace = pace,
+            Overlay = Overlay,
+            CaptureTime = transport is null ? null : transport.TakeCaptureTime,
+        });
+        double fps = session.FrameRate;
+        string weightsLabel = session.ModelLabel;
+
+        bool rawToStdout = Program.IsStdio(Output);
         TextWriter info = rawToStdout ? Console.Error : Console.Out;
         if (weightsLabel.Length > 0 && !Quiet)
             await info.WriteLineAsync(weightsLabel).ConfigureAwait(false);
@@ -154,7 +153,7 @@ internal class PlaybackSettings : OverwriteSettings
         if (!Quiet)
         {
             await info.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"{(pace ? "playing" : "decoding")} {Input}: {header.Width}x{header.Height}, {fps:0.##} fps, {header.Architecture} {mode.ToString().ToLowerInvariant()} mode, {decoders} decoder(s) → {target}")).ConfigureAwait(false);
+                $"{(pace ? "playing" : "decoding")} {Input}: {header.Width}x{header.Height}, {fps:0.##} fps, {header.Architecture} {session.Mode.ToString().ToLowerInvariant()} mode, {session.Decoders} decoder(s) → {target}")).ConfigureAwait(false);
             if (toFile)
                 await info.WriteLineAsync("play -o writes every frame at full speed, as decode -o does (pacing is for a window)").ConfigureAwait(false);
             else if (sink is IPlayerControls)
@@ -162,8 +161,7 @@ internal class PlaybackSettings : OverwriteSettings
         }
 
         // Received over a network: one more stage, the sender's capture to presentation here (glass to glass).
-        string[] stages = transport is null ? PlaybackPipeline.StageNames : [.. PlaybackPipeline.StageNames, PlaybackPipeline.GlassToGlassStage];
-        var stats = new PipelineStats(Input, stages) { FrameRate = fps, TotalFrames = reader.Trailer?.FrameCount };
+        PipelineStats stats = session.CreateStats(Input, glassToGlass: transport is not null);
         if (transport is not null)
             transport.Stats = stats;
         DashboardKind kind = Output is null ? DashboardKind.Player : DashboardKind.FileSink;
@@ -180,7 +178,7 @@ internal class PlaybackSettings : OverwriteSettings
                 {
                     await using (var dashboard = new Dashboard(stats, $"evcstream {(pace ? "play" : "decode")} {Input}", Stats, Quiet || rawToStdout && Console.IsErrorRedirected, kind))
                     {
-                        result = await PlaybackPipeline.RunAsync(reader, codec, sink, new PlaybackOptions { Pace = pace, Decoders = decoders, Overlay = Overlay, CaptureTime = transport is null ? null : transport.TakeCaptureTime }, stats, stop.Token).ConfigureAwait(false);
+                        result = await session.RunAsync(sink, stats, stop.Token).ConfigureAwait(false);
                         if (transport is not null && result.Error is null)
                         {
                             // The stream has ended: frames the demuxer saw damaged after the last intact one left no gap
@@ -234,8 +232,6 @@ internal class PlaybackSettings : OverwriteSettings
             return ExitCodes.PartialOutput;  // the summary above says what was lost (frames a window skipped to keep time are not)
         return ExitCodes.Success;
     }
-
-    private static string WeightsFileHash(EvcModel model) => EVC.Stream.Model.Checkpoints.WeightsFile.Hash(model);
 }
 
 /// <summary><c>evcstream play IN.evcs</c>: real-time playback paced by the timestamps.</summary>

@@ -1,17 +1,11 @@
 using System.ComponentModel;
-using System.Diagnostics;
 using System.Globalization;
 using EVC.Stream.Cli.Benchmarks;
-using EVC.Stream.Media;
-using EVC.Stream.Model;
 using EVC.Stream.Model.Checkpoints;
-using EVC.Stream.Model.Codec;
 using EVC.Stream.Model.Models;
 using EVC.Stream.Training;
 using Spectre.Console;
 using Spectre.Console.Cli;
-using static TorchSharp.torch;
-using EVC.Stream.Imaging;
 
 namespace EVC.Stream.Cli.Commands;
 
@@ -129,8 +123,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         string data = settings.Data ?? ReferenceKit.Dataset(kit, "train");
         string val = settings.Val ?? ReferenceKit.Dataset(kit, "kodak");
         string output = settings.Out ?? $"train-{settings.Arch}";
-        set_num_threads(settings.Threads ?? Environment.ProcessorCount);
-        TorchRuntime.RetainFreedMemory();  // no page faults on every step's activations
+        TrainingSetup.ConfigureRuntime(settings.Threads ?? Environment.ProcessorCount);
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         ConsoleCancelEventHandler onCancel = (_, e) =>
@@ -151,36 +144,14 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         {
             if (File.Exists(Path.Combine(output, "state.json")))
                 throw new ArgumentException($"{output} already holds a run: pass --resume to continue it, or another --out");
-            manual_seed(settings.Seed);
-            EvcModel model;
-            if (settings.InitEncoders is not null)
+            EvcModel model = TrainingSetup.CreateModel(new TrainingModelOptions
             {
-                EvcModel[] encoders = [.. settings.InitEncoders.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(f => WeightsFile.Load(f, null))];
-                model = ResidualRepresentationLearning.Assemble(EvcArchitecture.Get(settings.Arch), encoders);
-                foreach (EvcModel encoder in encoders)
-                    encoder.Dispose();
-            }
-            else
-            {
-                if (settings.Init is null)
-                    model = new EvcModel(EvcArchitecture.Get(settings.Arch));
-                else if (settings.Grow)
-                {
-                    using EvcModel narrow = WeightsFile.Load(settings.Init, null);
-                    model = MaskDecay.GrowTeacher(narrow, EvcArchitecture.Get(settings.Arch));
-                    AnsiConsole.MarkupLine(Markup.Escape($"grew {narrow.Architecture.Name} ({settings.Init}) into {settings.Arch}: the extra channels start silent"));
-                }
-                else
-                    model = WeightsFile.Load(settings.Init, settings.Arch);
-            }
-            if (settings.Init is null && settings.InitEncoders is null)
-            {
-                // From scratch the anchors start spread as a trained model's are (kit EVC_SS: 1.59 … 0.55), so the four
-                // λ pull apart from the first step; they remain learnable.
-                using var noGrad = no_grad();
-                double[] initial = [1.6, 1.15, 0.8, 0.55];
-                model.QScaleAnchors.copy_(tensor(initial.Take((int)model.QScaleAnchors.shape[0]).Select(v => (float)v).ToArray()).view(-1, 1, 1, 1));
-            }
+                Architecture = settings.Arch,
+                Init = settings.Init,
+                Grow = settings.Grow,
+                InitEncoders = settings.InitEncoders?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                Seed = settings.Seed,
+            }, line => AnsiConsole.MarkupLine(Markup.Escape(line)));
             trainer = RdTrainer.Start(model, new TrainingOptions
             {
                 BatchSize = settings.Batch,
@@ -196,43 +167,38 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         }
         await using (trainer.ConfigureAwait(false))
         {
-            string log = Path.Combine(output, "log.jsonl");
+            var log = new TrainingLog(Path.Combine(output, "log.jsonl"));
+            var validator = new TrainingValidator(val, settings.ValCount, log);
             Directory.CreateDirectory(output);
             AnsiConsole.MarkupLine(Markup.Escape($"training {trainer.Model.Architecture.Name} on {data}: step {trainer.Step} of {trainer.Options.TotalSteps}, batch {trainer.Options.BatchSize}, {trainer.Options.CropSize}x{trainer.Options.CropSize} crops → {output} (Ctrl+C saves and stops; --resume continues)"));
-            long start = Stopwatch.GetTimestamp();
-            long startStep = trainer.Step;
-            double loss = 0, bpp = 0, psnr = 0;
+            var progress = new TrainingProgress(trainer);
             // Synchronous on this thread, the one that built the model (see RdTrainer.TrainStep).
             AnsiConsole.Progress().AutoClear(false).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-                .Start(progress =>
+                .Start(context =>
                 {
-                    ProgressTask task = progress.AddTask("training", maxValue: trainer.Options.TotalSteps);
+                    ProgressTask task = context.AddTask("training", maxValue: trainer.Options.TotalSteps);
                     task.Value = trainer.Step;
                     while (trainer.Step < trainer.Options.TotalSteps && !stop.IsCancellationRequested)
                     {
-                        VariableRateRdObjective.Result result = trainer.TrainStep(CancellationToken.None);
-                        double value = result.Loss.item<float>();
-                        result.Loss.Dispose();
-                        (loss, bpp, psnr) = Smooth(trainer.Step - startStep, (loss, bpp, psnr), (value, result.Bpp, result.Psnr));
-                        double rate = (trainer.Step - startStep) / Stopwatch.GetElapsedTime(start).TotalSeconds;
+                        TrainingProgressReport report = progress.Step();
                         task.Value = trainer.Step;
-                        task.Description = string.Create(CultureInfo.InvariantCulture, $"step {trainer.Step}: loss {loss:F3}, {bpp:F3} bpp, {psnr:F2} dB, {rate:F2} it/s{MaskSummary(trainer)}");
+                        task.Description = string.Create(CultureInfo.InvariantCulture, $"step {report.Step}: loss {report.Loss:F3}, {report.Bpp:F3} bpp, {report.Psnr:F2} dB, {report.StepsPerSecond:F2} it/s{MaskSummary(report.Masks)}");
                         if (trainer.Step % settings.SaveEvery == 0)
                         {
                             trainer.Save(output);
-                            LogMasks(trainer, log);
+                            log.AppendMasks(trainer);
                         }
                         if (settings.ValEvery > 0 && trainer.Step % settings.ValEvery == 0)
-                            Validate(trainer.Model, trainer.Step, val, settings.ValCount, log, "");
+                            Validate(validator, trainer.Model, trainer.Step, student: false);
                     }
                 });
             trainer.Save(output);
             AnsiConsole.MarkupLine(Markup.Escape($"checkpoint at step {trainer.Step}: {output}"));
             if (trainer.Step >= trainer.Options.TotalSteps || settings.ValEvery == 0)
-                Validate(trainer.Model, trainer.Step, val, settings.ValCount, log, "");
+                Validate(validator, trainer.Model, trainer.Step, student: false);
             if (trainer.MaskDecay is not null && trainer.Step >= trainer.Options.TotalSteps)
             {
-                LogMasks(trainer, log);
+                log.AppendMasks(trainer);
                 var (zero, largest, small) = trainer.MaskDecay.Statistics();
                 string studentPath = Path.Combine(output, "student.safetensors");
                 long forced = trainer.ExportStudent(studentPath);
@@ -240,78 +206,25 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
                     $"mask decay ({trainer.Options.Sparsity}): {zero} of {trainer.MaskDecay.MaskedChannels} masks exactly zero, {small} below 1e-3, largest {largest:G3}; {forced} forced to zero by pruning")));
                 AnsiConsole.MarkupLine(Markup.Escape($"student {trainer.Options.Student} → {studentPath}; fine-tune: evcstream train --init {studentPath} --arch {trainer.Options.Student} -o {output}-ft"));
                 using EvcModel student = WeightsFile.Load(studentPath, trainer.Options.Student!);
-                Validate(student, trainer.Step, val, settings.ValCount, log, "student, after pruning: ");
+                Validate(validator, student, trainer.Step, student: true);
             }
         }
         Console.CancelKeyPress -= onCancel;
         return 0;
     }
 
-    private static (double, double, double) Smooth(long n, (double, double, double) average, (double, double, double) value)
-    {
-        double k = n <= 1 ? 1 : 0.05;  // exponential moving average over ~20 steps
-        return (average.Item1 + k * (value.Item1 - average.Item1), average.Item2 + k * (value.Item2 - average.Item2), average.Item3 + k * (value.Item3 - average.Item3));
-    }
+    private static string MaskSummary(MaskStatus? masks) =>
+        masks is null ? "" : string.Create(CultureInfo.InvariantCulture, $", masks zero {masks.Zero}/{masks.Masked}, max {masks.Largest:F3}");
 
-    private static string MaskSummary(RdTrainer trainer)
+    /// <summary>Real coding of the validation images at every anchor, one grey line per anchor as it is measured.</summary>
+    private static void Validate(TrainingValidator validator, EvcModel model, long step, bool student)
     {
-        if (trainer.MaskDecay is null || trainer.Step % 10 != 0 && trainer.Step > 1)
-            return _lastMaskSummary;
-        var (zero, largest, _) = trainer.MaskDecay.Statistics();
-        _lastMaskSummary = string.Create(CultureInfo.InvariantCulture, $", masks zero {zero}/{trainer.MaskDecay.MaskedChannels}, max {largest:F3}");
-        return _lastMaskSummary;
-    }
-
-    private static string _lastMaskSummary = "";
-
-    private static void LogMasks(RdTrainer trainer, string log)
-    {
-        if (trainer.MaskDecay is null)
-            return;
-        var (zero, largest, small) = trainer.MaskDecay.Statistics();
-        File.AppendAllText(log, string.Create(CultureInfo.InvariantCulture,
-            $"{{\"step\":{trainer.Step},\"sparsity\":\"{trainer.Options.Sparsity}\",\"masks\":{trainer.MaskDecay.MaskedChannels},\"masks_zero\":{zero},\"masks_below_1e-3\":{small},\"largest_mask\":{largest}}}\n"));
-    }
-
-    /// <summary>Real coding of the validation images at every anchor: actual .bin sizes and RGB PSNR, appended to log.jsonl.</summary>
-    private static void Validate(EvcModel model, long step, string folder, int count, string log, string label)
-    {
-        string[] files = Directory.GetFiles(folder, "*.png");
-        Array.Sort(files, StringComparer.Ordinal);
-        files = files[..Math.Min(count, files.Length)];
-        model.eval();
-        model.RefreshTables();  // the z table follows the trained bit estimator
-        var codec = new ImageCodec(model, StreamMode.Deterministic);
-        PlanarImage[] images = [.. files.Select(PlanarImage.LoadPng)];  // decoded once for all anchors
-        byte[][] originals = [.. images.Select(i => i.ToRgb24())];
-        var points = new List<string>();
-        // Scalable models (residual representation learning): every encoder level, lowest first.
-        int levels = model.EncoderLevels;
-        int[] codedLevels = levels > 1 ? [.. Enumerable.Range(0, levels)] : [-1];
-        foreach (int level in codedLevels)
+        string label = student ? "student, after pruning: " : "";
+        bool scalable = model.EncoderLevels > 1;
+        validator.Validate(model, step, student, point =>
         {
-            string levelLabel = levels > 1 ? $", level {level}" : "";
-            string levelField = levels > 1 ? string.Create(CultureInfo.InvariantCulture, $"\"level\":{level},") : "";
-            for (int rate = 0; rate < model.QScaleAnchors.shape[0]; rate++)
-            {
-                double bits = 0, pixels = 0, psnr = 0;
-                for (int i = 0; i < images.Length; i++)
-                {
-                    PlanarImage image = images[i];
-                    using var scope = NewDisposeScope();
-                    Tensor x = ImageCodec.Pad(tensor(image.Data, new long[] { 1, 3, image.Height, image.Width }).to(model.QBasic.device));
-                    byte[] bin = codec.Compress(x, image.Height, image.Width, model.Anchor(rate), level, out _);
-                    Tensor xHat = codec.Decompress(bin, out int height, out int width).narrow(2, 0, height).narrow(3, 0, width).contiguous().cpu();
-                    byte[] rgb = new PlanarImage(width, height, xHat.data<float>().ToArray()).ToRgb24();
-                    bits += bin.Length * 8.0;
-                    pixels += (double)width * height;
-                    psnr += PlanarImage.Psnr(originals[i], rgb);
-                }
-                points.Add(string.Create(CultureInfo.InvariantCulture, $"{{{levelField}\"rate\":{rate},\"q_scale\":{model.Anchor(rate)},\"bpp\":{bits / pixels},\"psnr\":{psnr / files.Length}}}"));
-                AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[grey]{Markup.Escape(label)}validation step {step}{levelLabel}, rate {rate}: {bits / pixels:F4} bpp, {psnr / files.Length:F2} dB ({files.Length} images, real .bin sizes)[/]"));
-            }
-        }
-        File.AppendAllText(log, string.Create(CultureInfo.InvariantCulture, $"{{\"step\":{step},\"model\":\"{(label.Length == 0 ? "trained" : "student")}\",\"validation\":[{string.Join(',', points)}]}}\n"));
-        model.train();
+            string levelLabel = scalable ? $", level {point.Level}" : "";
+            AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[grey]{Markup.Escape(label)}validation step {step}{levelLabel}, rate {point.Rate}: {point.Bpp:F4} bpp, {point.Psnr:F2} dB ({point.Images} images, real .bin sizes)[/]"));
+        });
     }
 }

@@ -27,6 +27,3 @@ public static class FFmpegTool
         FFMpegCore.GlobalFFOptions.Configure(options => options.BinaryFolder = Path.GetDirectoryName(ffmpeg)!);
     }
 }
-
-/// <summary>A source or sink that FFmpeg could not open or that died; the message is the one line to show.</summary>
-public sealed class VideoIOException(string message, Exception? inner = null) : IOException(message, inner);

@@ -5,51 +5,6 @@ using FFMpegCore.Pipes;
 
 namespace EVC.Stream.Media.Video;
 
-/// <summary>Where decoded frames go. The sink owns each frame handed to it and disposes it.</summary>
-public interface IFrameSink : IAsyncDisposable
-{
-    /// <summary>Presents or stores one frame.</summary>
-    ValueTask WriteAsync(RawFrame frame, CancellationToken cancellationToken);
-
-    /// <summary>Flushes and closes (a file sink finishes the file).</summary>
-    ValueTask CompleteAsync(CancellationToken cancellationToken);
-}
-
-/// <summary>Raw rgb24 frames, back to back, to a stream (e.g. stdout for another program).</summary>
-public sealed class RawStreamSink(System.IO.Stream output) : IFrameSink
-{
-    /// <inheritdoc />
-    public async ValueTask WriteAsync(RawFrame frame, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(frame);
-        using (frame)
-            await output.WriteAsync(frame.RgbMemory, cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <inheritdoc />
-    public async ValueTask CompleteAsync(CancellationToken cancellationToken) => await output.FlushAsync(cancellationToken).ConfigureAwait(false);
-
-    /// <inheritdoc />
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-}
-
-/// <summary>Discards frames (benchmarks).</summary>
-public sealed class NullSink : IFrameSink
-{
-    /// <inheritdoc />
-    public ValueTask WriteAsync(RawFrame frame, CancellationToken cancellationToken)
-    {
-        frame?.Dispose();
-        return ValueTask.CompletedTask;
-    }
-
-    /// <inheritdoc />
-    public ValueTask CompleteAsync(CancellationToken cancellationToken) => ValueTask.CompletedTask;
-
-    /// <inheritdoc />
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-}
-
 /// <summary>
 /// Frames into FFmpeg through FFMpegCore's pipe input (rawvideo rgb24): a file whose extension picks the muxer
 /// (<c>.mp4</c>/<c>.mkv</c> with libx264, <c>.y4m</c>, <c>name_%05d.png</c> image sequences), or a window through
