@@ -6,12 +6,6 @@ using EVC.Stream.Imaging;
 namespace EVC.Stream.Training;
 
 /// <summary>
-/// A batch of training crops: planar float [0, 1], (batch, 3, size, size) row-major, and the rate index of each sample.
-/// Its pixel buffer is pooled: give the batch back with <see cref="ImageFolderLoader.Return"/> once its pixels are copied.
-/// </summary>
-public sealed record TrainingBatch(float[] Pixels, int Count, int CropSize, int[] RateIndexes);
-
-/// <summary>
 /// Training data from a folder of PNG photographs: random crops, random horizontal and vertical flips, and a random
 /// rate anchor per sample (variable-rate training), assembled on a background task into a bounded queue so the
 /// training step never waits for decoding. Images are decoded once and kept as 8-bit RGB (the training set's 518
