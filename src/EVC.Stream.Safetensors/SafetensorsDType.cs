@@ -1,7 +1,3 @@
-using System.Buffers.Binary;
-using System.Runtime.InteropServices;
-using System.Text.Json;
-
 namespace EVC.Stream.Safetensors;
 
 /// <summary>Element types of the safetensors format that EVC.Stream reads and writes.</summary>

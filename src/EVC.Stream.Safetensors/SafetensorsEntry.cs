@@ -1,7 +1,3 @@
-using System.Buffers.Binary;
-using System.Runtime.InteropServices;
-using System.Text.Json;
-
 namespace EVC.Stream.Safetensors;
 
 /// <summary>One tensor's entry in a safetensors header.</summary>

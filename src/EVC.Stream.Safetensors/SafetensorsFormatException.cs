@@ -1,7 +1,3 @@
-using System.Buffers.Binary;
-using System.Runtime.InteropServices;
-using System.Text.Json;
-
 namespace EVC.Stream.Safetensors;
 
 /// <summary>Raised for a file that is not valid safetensors.</summary>

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Threading.Channels;
-using EVC.Stream.Media;
 using EVC.Stream.Imaging;
 
 namespace EVC.Stream.Training;

@@ -1,6 +1,3 @@
-using System.Text.RegularExpressions;
-using EVC.Stream.Model.Models;
-using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

@@ -1,6 +1,3 @@
-using TorchSharp.Modules;
-using static TorchSharp.torch;
-
 namespace EVC.Stream.Training;
 
 /// <summary>How the masks of <see cref="MaskDecay"/> are driven to zero (the RQ4 comparison runs all three).</summary>

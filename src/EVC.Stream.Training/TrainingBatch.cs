@@ -1,8 +1,3 @@
-using System.Collections.Concurrent;
-using System.Threading.Channels;
-using EVC.Stream.Media;
-using EVC.Stream.Imaging;
-
 namespace EVC.Stream.Training;
 
 /// <summary>

@@ -1,10 +1,3 @@
-using System.Runtime.InteropServices;
-using System.Text.Json;
-using EVC.Stream.Model.Checkpoints;
-using EVC.Stream.Model.Models;
-using TorchSharp;
-using static TorchSharp.torch;
-
 namespace EVC.Stream.Training;
 
 /// <summary>How a training run is set up (stored with every checkpoint).</summary>

@@ -1,7 +1,3 @@
-using System.Text;
-using EVC.Stream.Model.Models;
-using static TorchSharp.torch;
-
 namespace EVC.Stream.Model.Checkpoints;
 
 /// <summary>Raised when weights do not fit an architecture; the message names every missing, unexpected or mis-shaped key.</summary>

@@ -1,9 +1,3 @@
-using System.Buffers;
-using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
-
 namespace EVC.Stream.Model.Conformance;
 
 /// <summary>A 1x1 convolution's weights in the two layouts the kernels read: rows (O, K) and columns (K, O padded to 16).</summary>
