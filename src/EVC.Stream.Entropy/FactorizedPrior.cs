@@ -1,19 +1,6 @@
 namespace EVC.Stream.Entropy;
 
 /// <summary>
-/// What the factorised prior needs from a model: the per-channel parameters of its bit estimator
-/// (official <c>bit_estimator_z.f1..f4</c>). The model library implements it over its loaded weights.
-/// </summary>
-public interface IFactorizedPriorParameters
-{
-    /// <summary>
-    /// The values of one parameter, one per channel: <paramref name="name"/> is <c>f1.h</c>, <c>f1.b</c>, <c>f1.a</c>,
-    /// … <c>f3.a</c>, <c>f4.h</c> or <c>f4.b</c> (the official names without the <c>bit_estimator_z.</c> prefix).
-    /// </summary>
-    float[] GetParameter(string name);
-}
-
-/// <summary>
 /// The factorised ("bit estimator") prior of z: per channel a learned CDF
 /// <c>F(x) = sigmoid(f4(f3(f2(f1(x)))))</c> with <c>f_k(x) = x·softplus(h_k) + b_k (+ tanh(x)·tanh(a_k))</c>, tabulated
 /// over its integer support and quantised with the official quantiser. Evaluated in float32 exactly as PyTorch 1.13

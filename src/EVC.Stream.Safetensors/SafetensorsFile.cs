@@ -4,65 +4,6 @@ using System.Text.Json;
 
 namespace EVC.Stream.Safetensors;
 
-/// <summary>Element types of the safetensors format that EVC.Stream reads and writes.</summary>
-public enum SafetensorsDType
-{
-    /// <summary>32-bit IEEE float.</summary>
-    F32,
-    /// <summary>16-bit IEEE float.</summary>
-    F16,
-    /// <summary>64-bit IEEE float.</summary>
-    F64,
-    /// <summary>Signed 32-bit integer.</summary>
-    I32,
-    /// <summary>Signed 64-bit integer.</summary>
-    I64,
-    /// <summary>Signed 16-bit integer.</summary>
-    I16,
-    /// <summary>Signed 8-bit integer.</summary>
-    I8,
-    /// <summary>Unsigned 8-bit integer.</summary>
-    U8,
-    /// <summary>Boolean, one byte each.</summary>
-    Bool,
-    /// <summary>bfloat16.</summary>
-    BF16,
-}
-
-/// <summary>One tensor's entry in a safetensors header.</summary>
-/// <param name="Name">Tensor name.</param>
-/// <param name="DType">Element type.</param>
-/// <param name="Shape">Dimensions, outermost first.</param>
-/// <param name="Offset">Byte offset of the data from the start of the data section.</param>
-/// <param name="Length">Byte length of the data.</param>
-public sealed record SafetensorsEntry(string Name, SafetensorsDType DType, long[] Shape, long Offset, long Length)
-{
-    /// <summary>Number of elements (product of the shape).</summary>
-    public long ElementCount
-    {
-        get
-        {
-            long count = 1;
-            foreach (long d in Shape)
-                count *= d;
-            return count;
-        }
-    }
-}
-
-/// <summary>Raised for a file that is not valid safetensors.</summary>
-public sealed class SafetensorsFormatException : Exception
-{
-    /// <summary>Creates the exception with a message naming the problem.</summary>
-    public SafetensorsFormatException(string message) : base(message) { }
-
-    /// <summary>Creates the exception with a message and its cause.</summary>
-    public SafetensorsFormatException(string message, Exception innerException) : base(message, innerException) { }
-
-    /// <summary>Creates the exception with a generic message.</summary>
-    public SafetensorsFormatException() : base("Invalid safetensors file.") { }
-}
-
 /// <summary>
 /// A safetensors file held in memory (an 8-byte little-endian header length, a JSON header
 /// <c>{name: {dtype, shape, data_offsets}, "__metadata__": {...}}</c>, then the raw little-endian data).

@@ -31,9 +31,9 @@ public sealed class MaskDecay : IDisposable
         RegexOptions.CultureInvariant);
 
     private readonly List<Action> _hookRemovers = [];
-    private readonly SparsityRegularisation _sparsity;
+    private readonly SparsityLoss _sparsity;
 
-    private MaskDecay(EvcModel teacher, EvcArchitecture student, IReadOnlyList<MaskSite> sites, SparsityRegularisation sparsity)
+    private MaskDecay(EvcModel teacher, EvcArchitecture student, IReadOnlyList<MaskSite> sites, SparsityLoss sparsity)
     {
         Teacher = teacher;
         Student = student;
@@ -52,7 +52,7 @@ public sealed class MaskDecay : IDisposable
     /// Puts masks on <paramref name="teacher"/> for every channel <paramref name="student"/> lacks. Every width of the
     /// student must be at most the teacher's (e.g. EVC_LL → EVC_MM or EVC_SS, EVC_MM → EVC_SS, EVC_SL → EVC_SS).
     /// </summary>
-    public static MaskDecay Attach(EvcModel teacher, EvcArchitecture student, SparsityRegularisation sparsity)
+    public static MaskDecay Attach(EvcModel teacher, EvcArchitecture student, SparsityLoss sparsity)
     {
         ArgumentNullException.ThrowIfNull(teacher);
         ArgumentNullException.ThrowIfNull(student);
@@ -231,42 +231,5 @@ public sealed class MaskDecay : IDisposable
         _hookRemovers.Clear();
         foreach (MaskSite site in Sites)
             site.Dispose();
-    }
-}
-
-/// <summary>One masked width: channels [0, Kept) pass unchanged, channels [Kept, Total) are multiplied by <see cref="Mask"/>.</summary>
-public sealed class MaskSite : IDisposable
-{
-    private readonly Tensor _ones;
-
-    internal MaskSite(string module, long kept, long total, Device device)
-    {
-        Module = module;
-        Kept = kept;
-        Total = total;
-        Mask = new Parameter(ones(total - kept, device: device));
-        Mask.DetachFromDisposeScope();
-        _ones = ones(kept, device: device).DetachFromDisposeScope();
-    }
-
-    /// <summary>The teacher module whose output is masked.</summary>
-    public string Module { get; }
-
-    /// <summary>Channels the student keeps.</summary>
-    public long Kept { get; }
-
-    /// <summary>Channels of the teacher.</summary>
-    public long Total { get; }
-
-    /// <summary>The masks of channels Kept … Total − 1 (start at 1).</summary>
-    public Parameter Mask { get; }
-
-    internal Tensor Apply(Tensor output) => output * cat(new[] { _ones, (Tensor)Mask }, 0).view(1, -1, 1, 1);
-
-    /// <inheritdoc />
-    public void Dispose()
-    {
-        Mask.Dispose();
-        _ones.Dispose();
     }
 }

@@ -3,19 +3,6 @@ using static TorchSharp.torch;
 
 namespace EVC.Stream.Training;
 
-/// <summary>How the masks of <see cref="MaskDecay"/> are driven to zero (the RQ4 comparison runs all three).</summary>
-public enum SparsityKind
-{
-    /// <summary>The decay rule of <see cref="SparsityRegularisation"/>: exact zeros by a deadline, no oscillation.</summary>
-    Paper,
-
-    /// <summary>Baseline: weight · Σ|m| added to the loss, masks trained by Adam.</summary>
-    L1,
-
-    /// <summary>Baseline: weight · Σm² added to the loss, masks trained by Adam.</summary>
-    L2,
-}
-
 /// <summary>
 /// The sparsity regularisation of mask decay. The paper replaces L_p penalties because of their gradients: L1's is a
 /// constant ±weight, so with a stochastic optimiser a mask near zero keeps jumping across it and is never exactly zero;
@@ -31,13 +18,13 @@ public enum SparsityKind
 /// by then; at T (the decay steps) any mask still alive is set to zero.
 /// </para>
 /// </summary>
-public sealed class SparsityRegularisation
+public sealed class SparsityLoss
 {
-    /// <summary>Creates the regularisation.</summary>
+    /// <summary>Creates the loss.</summary>
     /// <param name="kind">Rule.</param>
     /// <param name="weight">L1/L2: the penalty weight (per mask, added to the per-sample RD loss).</param>
     /// <param name="decaySteps">Paper: the step by which every mask is zero (T).</param>
-    public SparsityRegularisation(SparsityKind kind, double weight, long decaySteps)
+    public SparsityLoss(SparsityKind kind, double weight, long decaySteps)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(decaySteps, 1);
         Kind = kind;

@@ -1,4 +1,4 @@
-using EVC.Stream.Model.Codec;
+using EVC.Stream.Model.EntropyModels;
 using EVC.Stream.Model.Models;
 using static TorchSharp.torch;
 
@@ -15,7 +15,7 @@ namespace EVC.Stream.Training;
 public static class VariableRateRdObjective
 {
     /// <summary>λ of each rate anchor (the official values).</summary>
-    public static IReadOnlyList<double> Lambdas => ImageCodec.AnchorLambdas;
+    public static IReadOnlyList<double> Lambdas => QScale.AnchorLambdas;
 
     /// <summary>The loss to back-propagate and its parts (means over the batch).</summary>
     public sealed record Result(Tensor Loss, double Bpp, double Mse, double Psnr);

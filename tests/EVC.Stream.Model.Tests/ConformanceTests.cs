@@ -67,7 +67,7 @@ public class ConformanceTests(ITestOutputHelper output)
         Tensor x = Load(tensors, "x_padded");
         double q = kitCase.GetProperty("q_scale_requested").GetDouble();
         var codec = new ImageCodec(model);
-        byte[] bin = codec.Compress(x, kitCase.GetProperty("height").GetInt32(), kitCase.GetProperty("width").GetInt32(), q, out ImageCodec.Trace trace);
+        byte[] bin = codec.Compress(x, kitCase.GetProperty("height").GetInt32(), kitCase.GetProperty("width").GetInt32(), q, out CompressionTrace trace);
 
         Assert.Equal(0, MaxRelative(trace.CurrQ, Load(tensors, "curr_q")));
         foreach ((string tensorName, Tensor ours) in new[] { ("y", trace.Y), ("z", trace.Z), ("hyper_dec_out", (Tensor?)null!), })

@@ -78,7 +78,7 @@ public class KitConformanceTests(ITestOutputHelper output)
         var watch = Stopwatch.StartNew();
         using var scope = NewDisposeScope();
         Tensor x = ImageCodec.Pad(tensor(input.Data, new long[] { 1, 3, input.Height, input.Width }));
-        byte[] bin = codec.Compress(x, input.Height, input.Width, kitCase.GetProperty("q_scale_requested").GetDouble(), out ImageCodec.Trace trace);
+        byte[] bin = codec.Compress(x, input.Height, input.Width, kitCase.GetProperty("q_scale_requested").GetDouble(), out CompressionTrace trace);
         long elapsed = watch.ElapsedMilliseconds;
 
         Assert.Equal(tensors.GetInt32("z_hat"), trace.ZSymbols);

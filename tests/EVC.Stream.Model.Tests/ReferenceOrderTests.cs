@@ -62,7 +62,7 @@ public class ReferenceOrderTests(ITestOutputHelper output)
         var codec = new ImageCodec(ModelFixture.EvcSs);
         using var scope = NewDisposeScope();
         Tensor x = ImageCodec.Pad(tensor(input.Data, new long[] { 1, 3, input.Height, input.Width }));
-        codec.Compress(x, input.Height, input.Width, kitCase.GetProperty("q_scale_requested").GetDouble(), out ImageCodec.Trace trace);
+        codec.Compress(x, input.Height, input.Width, kitCase.GetProperty("q_scale_requested").GetDouble(), out CompressionTrace trace);
 
         var compared = new List<(string, Tensor)> { ("pass0_scales", trace.Pass0Scales), ("pass1_scales", trace.Pass1Scales),
             ("pass0_means", trace.Pass0Means), ("pass1_means", trace.Pass1Means) };

@@ -46,7 +46,7 @@ public class MaskDecayTests(ITestOutputHelper output)
         Assert.True((fresh.Analyse(x) - yGrown).abs().max().item<float>() > 1e-2, "a fresh EVC_MM computes something else: the test can fail");
 
         // Masks on exactly the grown channels: forcing them to zero and exporting gives the student back, bit for bit.
-        using var masks = MaskDecay.Attach(grown, EvcArchitecture.Get("EVC_SS"), new SparsityRegularisation(SparsityKind.Paper, 0, 1));
+        using var masks = MaskDecay.Attach(grown, EvcArchitecture.Get("EVC_SS"), new SparsityLoss(SparsityKind.Paper, 0, 1));
         masks.ForceZero();
         using EvcModel back = masks.ExportStudent();
         foreach (var (name, parameter) in student.named_parameters())

@@ -1,5 +1,6 @@
 using EVC.Stream.Entropy;
 using EVC.Stream.Model.Deterministic;
+using EVC.Stream.Model.EntropyModels;
 using EVC.Stream.Model.Models;
 using static TorchSharp.torch;
 
@@ -11,6 +12,8 @@ namespace EVC.Stream.Model.Codec;
 /// spatial-prior passes (each call split across two sub-streams), crop after decoding. In
 /// <see cref="StreamMode.Deterministic"/> the entropy parameters come from exact fixed-point networks instead
 /// (<see cref="DeterministicEntropyParameters"/>) and the <c>.bin</c> says so; decoding follows the stream's mode.
+/// The <c>.bin</c> layout is <see cref="BinFile"/>'s; rate estimation without coding is <see cref="RateEstimator"/>'s and
+/// the choice of a scalable-encoder level <see cref="EncoderLevelChoice"/>'s.
 /// </summary>
 public sealed class ImageCodec
 {
@@ -35,16 +38,7 @@ public sealed class ImageCodec
     /// </summary>
     public Action<string, TimeSpan>? StageTimer { get; set; }
 
-    private void Mark(ref long start, string stage)
-    {
-        if (StageTimer is null)
-            return;
-        if (Device.type == TorchSharp.DeviceType.CUDA)
-            cuda.synchronize();
-        long now = System.Diagnostics.Stopwatch.GetTimestamp();
-        StageTimer(stage, System.Diagnostics.Stopwatch.GetElapsedTime(start, now));
-        start = now;
-    }
+    private void Mark(ref long start, string stage) => CodecStageTiming.Mark(StageTimer, Device, ref start, stage);
 
     /// <summary>The device the model runs on.</summary>
     public Device Device => _model.QBasic.device;
@@ -54,11 +48,6 @@ public sealed class ImageCodec
 
     /// <summary>The fixed-point entropy-parameter networks of deterministic mode (quantised on first use).</summary>
     public DeterministicEntropyParameters DeterministicParameters => _model.DeterministicParameters;
-
-    /// <summary>Intermediate tensors of one compression (for conformance checks); disposed by the caller's scope.</summary>
-    public sealed record Trace(Tensor CurrQ, Tensor Y, Tensor Z, Tensor ZHat, Tensor PriorQStep, Tensor PriorScales, Tensor PriorMeans,
-        Tensor SpatialPriorOutput, Tensor Pass0Scales, Tensor Pass1Scales, Tensor Pass0Means, Tensor Pass1Means,
-        int[] ZSymbols, byte[] Pass0Indexes, byte[] Pass1Indexes, int[] Pass0Symbols, int[] Pass1Symbols, Tensor YHat);
 
     /// <summary>The coded size of a picture side: the next multiple of 64.</summary>
     public static int PaddedSize(int side) => (side + PaddingMultiple - 1) / PaddingMultiple * PaddingMultiple;
@@ -74,30 +63,43 @@ public sealed class ImageCodec
     }
 
     /// <summary>Compresses a padded image (values in [0, 1]) to an official <c>.bin</c>.</summary>
-    public byte[] Compress(Tensor xPadded, int height, int width, double qScale, out Trace trace) =>
+    public byte[] Compress(Tensor xPadded, int height, int width, double qScale, out CompressionTrace trace) =>
         Compress(xPadded, height, width, qScale, -1, out trace);
 
     /// <summary>
     /// Compresses a padded image; <paramref name="encoderLevel"/> picks the scalable-encoder level (−1: the highest;
     /// ignored by single-encoder models). The stream format does not depend on the level.
     /// </summary>
-    public byte[] Compress(Tensor xPadded, int height, int width, double qScale, int encoderLevel, out Trace trace) =>
-        Compress(xPadded, height, width, qScale, encoderLevel, out trace, entropyCode: true);
-
-    private byte[] Compress(Tensor xPadded, int height, int width, double qScale, int encoderLevel, out Trace trace, bool entropyCode)
+    public byte[] Compress(Tensor xPadded, int height, int width, double qScale, int encoderLevel, out CompressionTrace trace)
     {
         ArgumentNullException.ThrowIfNull(xPadded);
         using var noGrad = no_grad();
+        (int qIndex, trace) = AnalyseTraced(xPadded, qScale, encoderLevel);
+        return EntropyCode(trace.ZSymbols, trace.ZHat.shape, trace.Pass0Symbols, trace.Pass0Indexes, trace.Pass1Symbols, trace.Pass1Indexes, height, width, qIndex);
+    }
+
+    /// <summary>
+    /// The network side of <see cref="Compress(Tensor, int, int, double, int, out CompressionTrace)"/> without entropy
+    /// coding: what the rate estimate and the encoder-level choice look at.
+    /// </summary>
+    internal CompressionTrace AnalyseWithoutCoding(Tensor xPadded, double qScale, int encoderLevel)
+    {
+        ArgumentNullException.ThrowIfNull(xPadded);
+        using var noGrad = no_grad();
+        return AnalyseTraced(xPadded, qScale, encoderLevel).Trace;
+    }
+
+    private (int QIndex, CompressionTrace Trace) AnalyseTraced(Tensor xPadded, double qScale, int encoderLevel)
+    {
         Analysis a = Analyse(xPadded, qScale, encoderLevel);
-        int[] zSymbols = ToSymbols(a.ZHat);
-        int[] pass0 = ToSymbols(a.Passes.Pass0Symbols);
-        int[] pass1 = ToSymbols(a.Passes.Pass1Symbols);
-        byte[] pass0Indexes = ScaleIndexes(a.Passes.Pass0Scales);
-        byte[] pass1Indexes = ScaleIndexes(a.Passes.Pass1Scales);
-        byte[] bin = entropyCode ? EntropyCode(zSymbols, a.ZHat.shape, pass0, pass0Indexes, pass1, pass1Indexes, height, width, a.QIndex) : [];
-        trace = new Trace(a.CurrQ, a.Y, a.Z, a.ZHat, a.Prior[0], a.Prior[1], a.Prior[2], a.Passes.SpatialPriorOutput, a.Passes.Pass0Scales, a.Passes.Pass1Scales,
+        int[] zSymbols = CoderInputs.Symbols(a.ZHat);
+        int[] pass0 = CoderInputs.Symbols(a.Passes.Pass0Symbols);
+        int[] pass1 = CoderInputs.Symbols(a.Passes.Pass1Symbols);
+        byte[] pass0Indexes = CoderInputs.ScaleIndexes(a.Passes.Pass0Scales);
+        byte[] pass1Indexes = CoderInputs.ScaleIndexes(a.Passes.Pass1Scales);
+        var trace = new CompressionTrace(a.CurrQ, a.Y, a.Z, a.ZHat, a.Prior[0], a.Prior[1], a.Prior[2], a.Passes.SpatialPriorOutput, a.Passes.Pass0Scales, a.Passes.Pass1Scales,
             a.Passes.Pass0Means, a.Passes.Pass1Means, zSymbols, pass0Indexes, pass1Indexes, pass0, pass1, a.Passes.YHat * a.CurrQ);
-        return bin;
+        return (a.QIndex, trace);
     }
 
     /// <summary>Everything the networks compute on the encoder side (official <c>compress</c> up to entropy coding).</summary>
@@ -109,7 +111,7 @@ public sealed class ImageCodec
         (double qUsed, int qIndex) = QScale.Round(qScale);
         Tensor currQ = QScale.CurrentQ(_model.QBasic, qUsed);
         Tensor y = _model.Analyse(xPadded, encoderLevel) / currQ;
-        Mark(ref start, "encoder network");
+        Mark(ref start, CodecStageTiming.EncoderNetwork);
         Tensor z = _model.HyperEncoder.forward(y);
         Tensor zHat = z.round();
         if (Mode == StreamMode.Deterministic)
@@ -117,13 +119,13 @@ public sealed class ImageCodec
             var integers = DeterministicParameters.Prior(zHat);
             DualSpatialPrior.Encoded exact = DeterministicParameters.Compress(y, integers);
             Tensor[] real = [Real32(integers.QStep), Real32(integers.Scales), Real32(integers.Means)];
-            Mark(ref start, "hyperprior and priors");
+            Mark(ref start, CodecStageTiming.HyperpriorAndPriors);
             return new Analysis(qIndex, currQ, y, z, zHat, real, exact);
         }
         // The official float32 summation order: the indexes (and so the bytes) are the official code's.
         Tensor[] prior = _model.ReferenceOrderPriors.Prior(zHat);  // q_step, scales, means
         DualSpatialPrior.Encoded passes = DualSpatialPrior.Compress(y, prior[2], prior[1], prior[0], _model.ReferenceOrderPriors.SpatialPrior);
-        Mark(ref start, "hyperprior and priors");
+        Mark(ref start, CodecStageTiming.HyperpriorAndPriors);
         return new Analysis(qIndex, currQ, y, z, zHat, prior, passes);
     }
 
@@ -155,7 +157,7 @@ public sealed class ImageCodec
 
     /// <summary>
     /// The network side of compressing a batch of padded frames of one size (N, 3, Hpad, Wpad): one pass of the
-    /// networks, symbols and CDF indexes per frame. <paramref name="encoderLevel"/> as in <see cref="Compress(Tensor, int, int, double, int, out Trace)"/>.
+    /// networks, symbols and CDF indexes per frame. <paramref name="encoderLevel"/> as in <see cref="Compress(Tensor, int, int, double, int, out CompressionTrace)"/>.
     /// </summary>
     public FrameSymbols[] AnalyseBatch(Tensor xPadded, double qScale, int encoderLevel = -1)
     {
@@ -167,9 +169,9 @@ public sealed class ImageCodec
         for (int b = 0; b < frames.Length; b++)
         {
             Tensor zItem = a.ZHat.narrow(0, b, 1);
-            frames[b] = new FrameSymbols(a.QIndex, zItem.shape, ToSymbols(zItem),
-                ToSymbols(a.Passes.Pass0Symbols.narrow(0, b, 1)), ScaleIndexes(a.Passes.Pass0Scales.narrow(0, b, 1)),
-                ToSymbols(a.Passes.Pass1Symbols.narrow(0, b, 1)), ScaleIndexes(a.Passes.Pass1Scales.narrow(0, b, 1)));
+            frames[b] = new FrameSymbols(a.QIndex, zItem.shape, CoderInputs.Symbols(zItem),
+                CoderInputs.Symbols(a.Passes.Pass0Symbols.narrow(0, b, 1)), CoderInputs.ScaleIndexes(a.Passes.Pass0Scales.narrow(0, b, 1)),
+                CoderInputs.Symbols(a.Passes.Pass1Symbols.narrow(0, b, 1)), CoderInputs.ScaleIndexes(a.Passes.Pass1Scales.narrow(0, b, 1)));
         }
         return frames;
     }
@@ -180,11 +182,11 @@ public sealed class ImageCodec
         ArgumentNullException.ThrowIfNull(frame);
         long start = System.Diagnostics.Stopwatch.GetTimestamp();
         using var encoder = new RansEncoder();
-        encoder.Encode(frame.Z, ChannelIndexes(frame.ZShape), _model.ZTable);
+        encoder.Encode(frame.Z, CoderInputs.ChannelIndexes(frame.ZShape), _model.ZTable);
         encoder.Encode(frame.Pass0, frame.Pass0Indexes, GaussianConditional.Table);
         encoder.Encode(frame.Pass1, frame.Pass1Indexes, GaussianConditional.Table);
         byte[] payload = encoder.Flush().ToArray();
-        Mark(ref start, "entropy encoding");
+        Mark(ref start, CodecStageTiming.EntropyEncoding);
         return payload;
     }
 
@@ -233,12 +235,12 @@ public sealed class ImageCodec
         decoder.SetStream(payload.Span);
         long[] zShape = [1, EvcArchitecture.LatentChannels, paddedHeight / PaddingMultiple, paddedWidth / PaddingMultiple];
         var zSymbols = new int[zShape[1] * zShape[2] * zShape[3]];
-        decoder.Decode(ChannelIndexes(zShape), _model.ZTable, zSymbols);
+        decoder.Decode(CoderInputs.ChannelIndexes(zShape), _model.ZTable, zSymbols);
         Tensor zHat = tensor(zSymbols, zShape).to(ScalarType.Float32).to(device);
 
         Tensor DecodePass(Tensor scales)
         {
-            byte[] indexes = ScaleIndexes(scales);
+            byte[] indexes = CoderInputs.ScaleIndexes(scales);
             onPass?.Invoke(pass++, scales, indexes);
             var symbols = new int[indexes.Length];
             decoder.Decode(indexes, GaussianConditional.Table, symbols);
@@ -256,117 +258,25 @@ public sealed class ImageCodec
         }
         decoder.Finish();
         Tensor latent = yHat * currQ;
-        Mark(ref start, "entropy decoding and priors");
+        Mark(ref start, CodecStageTiming.EntropyDecodingAndPriors);
         onLatent?.Invoke(latent);
         Tensor xHat = _model.Decoder.forward(latent).clamp_(0, 1);
-        Mark(ref start, "decoder network");
+        Mark(ref start, CodecStageTiming.DecoderNetwork);
         return xHat;
     }
 
     /// <summary>
-    /// The rate estimate of the official <c>forward</c> without entropy coding: Gaussian bits of the quantised y
-    /// (scales clamped to [0.11, 1e10]) plus the factorised prior's bits of ẑ, each <c>max(−log2(p + 1e-5), 0)</c>,
-    /// divided by the padded pixel count. Float32 in torch: an estimate, not a bitstream size.
+    /// The rate estimate of the official <c>forward</c> without entropy coding, in bits per padded pixel
+    /// (<see cref="RateEstimator.BitsPerPixel"/>).
     /// </summary>
-    public double EstimateBitsPerPixel(Tensor xPadded, double qScale, int encoderLevel = -1)
-    {
-        ArgumentNullException.ThrowIfNull(xPadded);
-        using var scope = NewDisposeScope();
-        Compress(xPadded, (int)xPadded.shape[2], (int)xPadded.shape[3], qScale, encoderLevel, out Trace trace, entropyCode: false);
-        return EstimatedBits(trace) / (xPadded.shape[2] * xPadded.shape[3]);
-    }
-
-    /// <summary>λ of each rate anchor in the RD cost <c>λ·255²·MSE + bpp</c> (official <c>lmbdas</c>).</summary>
-    public static readonly double[] AnchorLambdas = [0.0022, 0.0050, 0.012, 0.027];
+    public double EstimateBitsPerPixel(Tensor xPadded, double qScale, int encoderLevel = -1) =>
+        RateEstimator.BitsPerPixel(this, xPadded, qScale, encoderLevel);
 
     /// <summary>
-    /// The scalable-encoder level with the lowest RD cost <c>λ·255²·MSE + bpp</c> for this image, as the official
-    /// scalable <c>compress</c> chooses it when no level is forced; λ is that of the rate anchor nearest to
-    /// <paramref name="qScale"/>. Single-encoder models return 0.
+    /// The scalable-encoder level with the lowest RD cost for this image, as the official scalable <c>compress</c>
+    /// chooses it when no level is forced (<see cref="EncoderLevelChoice.Choose"/>). Single-encoder models return 0.
     /// </summary>
-    public int ChooseEncoderLevel(Tensor xPadded, double qScale)
-    {
-        ArgumentNullException.ThrowIfNull(xPadded);
-        if (_model.EncoderLevels <= 1)
-            return 0;
-        int anchor = 0;
-        for (int i = 1; i < AnchorLambdas.Length; i++)
-        {
-            if (Math.Abs(Math.Log(_model.Anchor(i) / qScale)) < Math.Abs(Math.Log(_model.Anchor(anchor) / qScale)))
-                anchor = i;
-        }
-        int best = 0;
-        double bestCost = double.PositiveInfinity;
-        for (int level = 0; level < _model.EncoderLevels; level++)
-        {
-            using var scope = NewDisposeScope();
-            using var noGrad = no_grad();
-            Compress(xPadded, (int)xPadded.shape[2], (int)xPadded.shape[3], qScale, level, out Trace trace, entropyCode: false);
-            double bpp = EstimatedBits(trace) / (xPadded.shape[2] * xPadded.shape[3]);
-            Tensor xHat = _model.Decoder.forward(trace.YHat);
-            double mse = (xHat - xPadded).square().mean().to(ScalarType.Float64).item<double>();
-            double cost = AnchorLambdas[anchor] * 255 * 255 * mse + bpp;
-            if (cost < bestCost)
-            {
-                bestCost = cost;
-                best = level;
-            }
-        }
-        return best;
-    }
-
-    private double EstimatedBits(Trace trace) => GaussianBits(trace, 0) + GaussianBits(trace, 1) + FactorizedBits(trace.ZHat);
-
-    private static double GaussianBits(Trace trace, int pass)
-    {
-        using var scope = NewDisposeScope();
-        long[] shape = pass == 0 ? trace.Pass0Scales.shape : trace.Pass1Scales.shape;
-        Tensor symbols = tensor(pass == 0 ? trace.Pass0Symbols : trace.Pass1Symbols, shape).to(ScalarType.Float32);
-        Tensor sigma = (pass == 0 ? trace.Pass0Scales : trace.Pass1Scales).cpu().clamp(0.11, 1e10);
-        Tensor sqrt2 = sigma * Math.Sqrt(2);
-        Tensor upper = 0.5 * (1 + special.erf((symbols + 0.5) / sqrt2));
-        Tensor lower = 0.5 * (1 + special.erf((symbols - 0.5) / sqrt2));
-        return ProbabilityBits(upper - lower);
-    }
-
-    private double FactorizedBits(Tensor zHat)
-    {
-        using var scope = NewDisposeScope();
-        using var noGrad = no_grad();
-        BitEstimator estimator = _model.BitEstimatorZ;
-        return ProbabilityBits((estimator.Cdf(zHat + 0.5) - estimator.Cdf(zHat - 0.5)).cpu());
-    }
+    public int ChooseEncoderLevel(Tensor xPadded, double qScale) => EncoderLevelChoice.Choose(this, xPadded, qScale);
 
     private static Tensor Real32(Tensor integers) => FixedPoint.ToReal(integers).to(ScalarType.Float32);
-
-    private static double ProbabilityBits(Tensor probabilities)
-    {
-        using Tensor bits = (-(probabilities + 1e-5).log2()).clamp_min(0).sum();
-        return bits.to(ScalarType.Float64).item<double>();
-    }
-
-    /// <summary>Symbols as the official coder receives them: clamped to ±30000, integers.</summary>
-    private static int[] ToSymbols(Tensor values)
-    {
-        using Tensor clamped = values.clamp(-30000, 30000).to(ScalarType.Int32).cpu().contiguous();
-        return clamped.data<int>().ToArray();
-    }
-
-    private static byte[] ScaleIndexes(Tensor scales)
-    {
-        using Tensor cpu = scales.to(ScalarType.Float32).cpu().contiguous();
-        float[] values = cpu.data<float>().ToArray();
-        var indexes = new byte[values.Length];
-        GaussianConditional.ScalesToIndexes(values, indexes);
-        return indexes;
-    }
-
-    private static byte[] ChannelIndexes(long[] shape)
-    {
-        long plane = shape[2] * shape[3];
-        var indexes = new byte[shape[1] * plane];
-        for (int c = 0; c < shape[1]; c++)
-            indexes.AsSpan((int)(c * plane), (int)plane).Fill((byte)c);
-        return indexes;
-    }
 }

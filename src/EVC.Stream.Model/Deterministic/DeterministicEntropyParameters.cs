@@ -1,3 +1,4 @@
+using EVC.Stream.Model.EntropyModels;
 using EVC.Stream.Model.Models;
 using static TorchSharp.torch;
 

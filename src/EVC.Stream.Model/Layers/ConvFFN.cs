@@ -29,39 +29,3 @@ public sealed class ConvFFN : EvcLayer
     /// <inheritdoc />
     public override Tensor forward(Tensor x) => x + _conv.call(x);
 }
-
-/// <summary>Official <c>DepthConvBlock</c>: a <see cref="DepthConv"/> followed by a <see cref="ConvFFN"/> (child <c>block</c>).</summary>
-public sealed class DepthConvBlock : EvcLayer
-{
-    private readonly nn.Module<Tensor, Tensor> _block;
-
-    /// <summary>Creates the block.</summary>
-    public DepthConvBlock(long inChannels, long outChannels, DepthConvVariant variant, long stride = 1) : base(nameof(DepthConvBlock))
-    {
-        _block = Child("block", Sequential(
-            new DepthConv(inChannels, outChannels, variant, stride: stride),
-            new ConvFFN(outChannels, variant)));
-    }
-
-    /// <inheritdoc />
-    public override Tensor forward(Tensor x) => _block.call(x);
-}
-
-/// <summary>Official <c>DepthConvBlockUpsample</c> (hyper decoder): DepthConv, ConvFFN, a 1x1 convolution to 4× channels, pixel shuffle.</summary>
-public sealed class DepthConvBlockUpsample : EvcLayer
-{
-    private readonly nn.Module<Tensor, Tensor> _block;
-
-    /// <summary>Creates the block (prior variant, upsampling by 2).</summary>
-    public DepthConvBlockUpsample(long inChannels, long outChannels) : base(nameof(DepthConvBlockUpsample))
-    {
-        _block = Child("block", Sequential(
-            new DepthConv(inChannels, outChannels, DepthConvVariant.Prior),
-            new ConvFFN(outChannels, DepthConvVariant.Prior),
-            Conv(outChannels, outChannels * 4, 1),
-            nn.PixelShuffle(2)));
-    }
-
-    /// <inheritdoc />
-    public override Tensor forward(Tensor x) => _block.call(x);
-}

@@ -53,13 +53,3 @@ public sealed class DepthConv : EvcLayer
         return output + identity;
     }
 }
-
-/// <summary>The two official DepthConv/ConvFFN variants.</summary>
-public enum DepthConvVariant
-{
-    /// <summary><c>layers.py</c>: analysis and synthesis transforms.</summary>
-    Transform,
-
-    /// <summary><c>hyperprior.py</c>: hyperprior, prior fusion and spatial prior.</summary>
-    Prior,
-}

@@ -10,8 +10,8 @@ public sealed record EvcArchitecture(string Name, long[]? Encoder, long[] Decode
     /// <summary>Latent channels (N).</summary>
     public const long LatentChannels = 192;
 
-    /// <summary>Rate anchors (q_scale values) in a checkpoint.</summary>
-    public const int AnchorCount = 4;
+    /// <summary>Rate anchors (q_scale values) in a checkpoint: <see cref="QScale.AnchorCount"/>.</summary>
+    public const int AnchorCount = QScale.AnchorCount;
 
     /// <summary>Every official architecture by name.</summary>
     public static readonly IReadOnlyDictionary<string, EvcArchitecture> All = new Dictionary<string, EvcArchitecture>(StringComparer.Ordinal)

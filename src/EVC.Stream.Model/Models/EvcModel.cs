@@ -1,6 +1,7 @@
 using EVC.Stream.Entropy;
 using EVC.Stream.Model.Conformance;
 using EVC.Stream.Model.Deterministic;
+using EVC.Stream.Model.EntropyModels;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
@@ -50,7 +51,7 @@ public sealed class EvcModel : nn.Module
         register_module("bit_estimator_z", BitEstimatorZ);
         QBasic = new Parameter(ones(1, n, 1, 1));
         register_parameter("q_basic", QBasic);
-        QScaleAnchors = new Parameter(ones(EvcArchitecture.AnchorCount, 1, 1, 1));
+        QScaleAnchors = new Parameter(ones(QScale.AnchorCount, 1, 1, 1));
         register_parameter("q_scale", QScaleAnchors);
         _zTable = new Lazy<CdfTable>(() => FactorizedPrior.BuildTable(BitEstimatorZ));
         _deterministic = new Lazy<DeterministicEntropyParameters>(() => new DeterministicEntropyParameters(this));
@@ -127,13 +128,7 @@ public sealed class EvcModel : nn.Module
     }
 
     /// <summary>The q_scale of rate index <paramref name="rateIndex"/> as the float32 value the checkpoint holds.</summary>
-    public float Anchor(int rateIndex)
-    {
-        if (rateIndex < 0 || rateIndex >= QScaleAnchors.shape[0])
-            throw new ArgumentOutOfRangeException(nameof(rateIndex), $"rate index must be 0..{QScaleAnchors.shape[0] - 1}");
-        using Tensor values = QScaleAnchors.detach().cpu().flatten();
-        return values.data<float>()[rateIndex];
-    }
+    public float Anchor(int rateIndex) => QScale.Anchor(QScaleAnchors, rateIndex);
 
     /// <summary>Number of encoder levels: 1, or the number of scalable encoders.</summary>
     public int EncoderLevels => _enc is null ? _encs.Length : 1;

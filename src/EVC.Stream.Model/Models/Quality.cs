@@ -21,7 +21,7 @@ public readonly record struct Quality
 
     /// <summary>One of the model's rate anchors.</summary>
     public static Quality FromRateIndex(int rateIndex) =>
-        rateIndex is >= 0 and < EvcArchitecture.AnchorCount ? new(rateIndex, null) : throw new ArgumentOutOfRangeException(nameof(rateIndex), $"rate index must be 0..{EvcArchitecture.AnchorCount - 1}");
+        rateIndex is >= 0 and < Models.QScale.AnchorCount ? new(rateIndex, null) : throw new ArgumentOutOfRangeException(nameof(rateIndex), $"rate index must be 0..{Models.QScale.AnchorCount - 1}");
 
     /// <summary>An explicit q_scale (rounded by the codec to q_index = round(q·100)).</summary>
     public static Quality FromQScale(double qScale) =>
@@ -37,7 +37,7 @@ public readonly record struct Quality
             return false;
         if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int index))
         {
-            if (index >= EvcArchitecture.AnchorCount)
+            if (index >= Models.QScale.AnchorCount)
                 return false;
             quality = FromRateIndex(index);
             return true;

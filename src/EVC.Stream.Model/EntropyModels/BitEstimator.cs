@@ -1,7 +1,7 @@
 using EVC.Stream.Entropy;
 using static TorchSharp.torch;
 
-namespace EVC.Stream.Model.Models;
+namespace EVC.Stream.Model.EntropyModels;
 
 /// <summary>
 /// The factorised prior of z (official <c>BitEstimator</c>, child <c>bit_estimator_z</c>): per channel learned

@@ -1,7 +1,7 @@
 using EVC.Stream.Model.Layers;
 using static TorchSharp.torch;
 
-namespace EVC.Stream.Model.Models;
+namespace EVC.Stream.Model.EntropyModels;
 
 /// <summary>
 /// The dual spatial prior of EVC (section 3.2 of the paper; official <c>forward_dual_prior</c>,

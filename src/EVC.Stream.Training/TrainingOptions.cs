@@ -1,0 +1,38 @@
+namespace EVC.Stream.Training;
+
+/// <summary>How a training run is set up (stored with every checkpoint).</summary>
+public sealed record TrainingOptions
+{
+    /// <summary>Samples per step.</summary>
+    public int BatchSize { get; init; } = 4;
+
+    /// <summary>Crop side (a multiple of 64).</summary>
+    public int CropSize { get; init; } = 128;
+
+    /// <summary>Adam learning rate at the start.</summary>
+    public double LearningRate { get; init; } = 1e-4;
+
+    /// <summary>Total steps of the run (the schedule is relative to it).</summary>
+    public long TotalSteps { get; init; } = 100_000;
+
+    /// <summary>Global gradient-norm clip.</summary>
+    public double ClipNorm { get; init; } = 1.0;
+
+    /// <summary>Seed of the data order and of the quantisation noise.</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>Mask decay: the architecture the model decays into (null: plain RD training).</summary>
+    public string? Student { get; init; }
+
+    /// <summary>Mask decay: the sparsity rule.</summary>
+    public SparsityKind Sparsity { get; init; } = SparsityKind.Paper;
+
+    /// <summary>Mask decay with L1/L2: the penalty weight.</summary>
+    public double SparsityWeight { get; init; } = 1e-3;
+
+    /// <summary>Mask decay with the paper rule: the step by which every mask is zero.</summary>
+    public long DecaySteps { get; init; } = 1000;
+
+    /// <summary>The learning rate of a step: the start value, ×0.1 after 80 % of the steps and ×0.01 after 95 %.</summary>
+    public double LearningRateAt(long step) => step < TotalSteps * 0.8 ? LearningRate : step < TotalSteps * 0.95 ? LearningRate * 0.1 : LearningRate * 0.01;
+}
