@@ -1,5 +1,5 @@
 // Encodes one PNG to an EVC .bin and decodes it back: the image API in a few lines.
-// Usage: EncodeImage IN.png OUT.png [WEIGHTS.safetensors]   (default: the repository's models/default.safetensors)
+// Usage: EncodeImage IN.png OUT.png [WEIGHTS.safetensors]
 using EVC.Stream.Imaging;
 using EVC.Stream.Model;
 using EVC.Stream.Model.Checkpoints;
@@ -10,9 +10,9 @@ if (args.Length < 2)
     Console.Error.WriteLine("usage: EncodeImage IN.png OUT.png [WEIGHTS.safetensors]");
     return 2;
 }
-string weights = args.Length > 2 ? args[2] : Path.Combine(AppContext.BaseDirectory, "../../../../../models/default.safetensors");
-
-var codec = new EvcImageCodec(WeightsFile.Load(weights, architecture: null));
+// No weights given: the shipped default model (models/default.safetensors next to the program or above the working folder).
+using EvcModel model = EvcModelLoader.Load(args.Length > 2 ? args[2] : null, null, ComputeDevice.Choose("auto")).Model;
+var codec = new EvcImageCodec(model);
 PlanarImage image = PlanarImage.LoadPng(args[0]);
 byte[] bin = codec.Encode(image, Quality.FromRateIndex(2));
 PlanarImage decoded = codec.Decode(bin);

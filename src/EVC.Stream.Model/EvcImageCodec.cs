@@ -34,13 +34,25 @@ public sealed class EvcImageCodec
     public StreamMode Mode => _codec.Mode;
 
     /// <summary>Encodes <paramref name="image"/> at <paramref name="quality"/> to a complete <c>.bin</c>.</summary>
-    public byte[] Encode(PlanarImage image, Quality quality)
+    public byte[] Encode(PlanarImage image, Quality quality) => Encode(image, quality, encoderLevel: -1);
+
+    /// <summary>
+    /// Encodes with a scalable-encoder model's encoder level (0 the fastest; −1 the highest; see
+    /// <see cref="ChooseEncoderLevel"/>); single-encoder models ignore it. The stream format does not depend on it.
+    /// </summary>
+    public byte[] Encode(PlanarImage image, Quality quality, int encoderLevel)
     {
         ArgumentNullException.ThrowIfNull(image);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        Tensor x = ImageCodec.Pad(tensor(image.Data, [1, 3, image.Height, image.Width]).to(_codec.Device));
-        return _codec.Compress(x, image.Height, image.Width, quality.Resolve(_codec.Model), out _);
+        return _codec.Compress(Padded(image), image.Height, image.Width, quality.Resolve(_codec.Model), encoderLevel, out _);
+    }
+
+    /// <summary>The encoder level with the lowest RD cost for <paramref name="image"/>, as the official scalable encoder chooses.</summary>
+    public int ChooseEncoderLevel(PlanarImage image, Quality quality)
+    {
+        using var scope = NewDisposeScope();
+        return _codec.ChooseEncoderLevel(Padded(image), quality.Resolve(_codec.Model));
     }
 
     /// <summary>Encodes packed 8-bit RGB (<c>rgb24</c>, row-major, <paramref name="width"/>·<paramref name="height"/>·3 bytes).</summary>
@@ -66,14 +78,21 @@ public sealed class EvcImageCodec
         return image.ToRgb24();
     }
 
-    /// <summary>The estimated payload size in bits per pixel at <paramref name="quality"/>, without entropy coding.</summary>
-    public double EstimateBitsPerPixel(PlanarImage image, Quality quality)
+    /// <summary>The estimated payload size in bits per pixel of the padded picture at <paramref name="quality"/>, without entropy coding.</summary>
+    public double EstimateBitsPerPixel(PlanarImage image, Quality quality, int encoderLevel = -1)
     {
-        ArgumentNullException.ThrowIfNull(image);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
-        Tensor x = ImageCodec.Pad(tensor(image.Data, [1, 3, image.Height, image.Width]).to(_codec.Device));
-        return _codec.EstimateBitsPerPixel(x, quality.Resolve(_codec.Model));
+        return _codec.EstimateBitsPerPixel(Padded(image), quality.Resolve(_codec.Model), encoderLevel);
+    }
+
+    /// <summary>The side the codec pads a picture side to (a multiple of 64, with zeros right and bottom).</summary>
+    public static int PaddedSize(int side) => ImageCodec.PaddedSize(side);
+
+    private Tensor Padded(PlanarImage image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        return ImageCodec.Pad(tensor(image.Data, [1, 3, image.Height, image.Width]).to(_codec.Device));
     }
 
     private static PlanarImage FromRgb24(ReadOnlySpan<byte> rgb24, int width, int height)

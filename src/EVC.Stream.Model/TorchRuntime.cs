@@ -12,7 +12,7 @@ namespace EVC.Stream.Model;
 /// predates GCC 13 this only works with the build-time patch from <c>build/TorchSharpNativeFix.targets</c>;
 /// without it the call throws <see cref="TypeInitializationException"/>.
 /// </remarks>
-public static partial class TorchRuntime
+internal static partial class TorchRuntime
 {
     /// <summary>
     /// Describes the loaded runtime in one line: TorchSharp and libtorch versions, intra-op thread count and

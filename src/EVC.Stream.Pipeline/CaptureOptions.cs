@@ -3,7 +3,7 @@ using EVC.Stream.Model.Codec;
 namespace EVC.Stream.Pipeline;
 
 /// <summary>How a capture run codes its frames. Every value is checked when it is set: a bad one throws there, naming the option, not mid-stream.</summary>
-public sealed record CaptureOptions
+internal sealed record CaptureOptions
 {
     private readonly int _batchSize = 1;
     private readonly int _entropyWorkers = Math.Max(1, Environment.ProcessorCount - 1);
@@ -64,5 +64,5 @@ public sealed record CaptureOptions
     /// Benchmarks only: replaces the networks (given the batch size, returns that many frames' symbols) to measure
     /// everything else at sizes the CPU cannot run the model at. The input tensor is still built.
     /// </summary>
-    public Func<int, ImageCodec.FrameSymbols[]>? NetworkStub { get; init; }
+    internal Func<int, ImageCodec.FrameSymbols[]>? NetworkStub { get; init; }
 }

@@ -14,7 +14,7 @@ namespace EVC.Stream.Pipeline;
 /// it. Files and folders are not live: they wait instead, losing nothing. Frame numbers in the file are contiguous;
 /// timestamps are the source's.
 /// </summary>
-public static class CapturePipeline
+internal static class CapturePipeline
 {
     /// <summary>Stage names, in order; the last is capture-to-file latency.</summary>
     public static readonly string[] StageNames = ["capture", "convert", "model", "entropy", "mux", "capture→file"];

@@ -33,22 +33,7 @@ public sealed class CaptureSession : IDisposable
         Codec = new ImageCodec(Model, Mode);
         QScale = options.Quality.Resolve(Model);
         BatchSize = options.BatchSize ?? (device.IsCpu ? 1 : 4);
-        Header = new EvcsHeader
-        {
-            Architecture = Model.Architecture.Name,
-            StreamMode = Mode == StreamMode.Official ? EvcsStreamMode.Official : EvcsStreamMode.Deterministic,
-            WeightsSha256 = Convert.FromHexString(WeightsFile.Hash(Model)),
-            Width = format.Width,
-            Height = format.Height,
-            PadRight = ImageCodec.PaddedSize(format.Width) - format.Width,
-            PadBottom = ImageCodec.PaddedSize(format.Height) - format.Height,
-            ColorSpace = EvcsColorSpace.Rgb,
-            ColorRange = EvcsColorRange.Full,
-            FrameRate = FrameRateRational.From(format.FrameRate),
-            EncoderName = options.EncoderName,
-            EncoderVersion = options.EncoderVersion,
-            Metadata = [new("source", options.Source.Label)],
-        };
+        Header = StreamHeader.For(Model, Mode, format.Width, format.Height, format.FrameRate, options.EncoderName, options.EncoderVersion, [new("source", options.Source.Label)]);
         Stats = new PipelineStats(options.Source.Label, CapturePipeline.StageNames) { TargetBitrate = options.TargetBitrate, FrameRate = format.FrameRate };
         _pipelineOptions = new CaptureOptions
         {
@@ -79,7 +64,7 @@ public sealed class CaptureSession : IDisposable
     public StreamMode Mode { get; }
 
     /// <summary>The codec the pipeline runs.</summary>
-    public ImageCodec Codec { get; }
+    internal ImageCodec Codec { get; }
 
     /// <summary>The q_scale the quality means for this model (the starting point when a bitrate is held).</summary>
     public double QScale { get; }

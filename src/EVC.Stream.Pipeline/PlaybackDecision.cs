@@ -1,7 +1,7 @@
 namespace EVC.Stream.Pipeline;
 
 /// <summary>What the player does with a packet before decoding it.</summary>
-public enum PlaybackDecision
+internal enum PlaybackDecision
 {
     /// <summary>Decode it: it can be ready by its presentation time.</summary>
     Decode,

@@ -3,7 +3,7 @@ using EVC.Stream.Container;
 namespace EVC.Stream.Pipeline;
 
 /// <summary>How frames are presented.</summary>
-public sealed record PlaybackOptions
+internal sealed record PlaybackOptions
 {
     /// <summary>
     /// Present at the pace of the timestamps, choosing by the clock which packets to decode (a player); false: every

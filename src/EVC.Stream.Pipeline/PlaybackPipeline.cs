@@ -12,7 +12,7 @@ namespace EVC.Stream.Pipeline;
 /// Damaged or undecodable packets are skipped and counted. A sink with keys (<see cref="IPlayerControls"/>) can pause,
 /// seek through the index and quit.
 /// </summary>
-public static class PlaybackPipeline
+internal static class PlaybackPipeline
 {
     /// <summary>Stage names, in order; the last is file-to-presentation latency.</summary>
     public static readonly string[] StageNames = ["demux", "decode", "convert", "present", "file→screen"];

@@ -11,7 +11,7 @@ namespace EVC.Stream.Pipeline;
 /// asked when a decoder is free (the decode would start now), <see cref="Start"/> by the presenter; a lock keeps the
 /// two callers consistent. Times are media times from the start of the stream.
 /// </remarks>
-public sealed class PlaybackScheduler
+internal sealed class PlaybackScheduler
 {
     /// <summary>Weight of a new decode-time measurement in the running estimate.</summary>
     private const double EstimateWeight = 0.2;

@@ -57,7 +57,7 @@ public sealed class PlaybackSession : IDisposable
     public StreamMode Mode { get; }
 
     /// <summary>The codec the decoders share.</summary>
-    public ImageCodec Codec { get; }
+    internal ImageCodec Codec { get; }
 
     /// <summary>The header's frame rate, or 30 when it declares none.</summary>
     public double FrameRate { get; }
@@ -72,18 +72,21 @@ public sealed class PlaybackSession : IDisposable
         ArgumentNullException.ThrowIfNull(reader);
         ArgumentNullException.ThrowIfNull(options);
         EvcsHeader header = reader.Header;
-        StreamMode mode = header.StreamMode == EvcsStreamMode.Official ? StreamMode.Official : StreamMode.Deterministic;
+        StreamMode mode = StreamHeader.ModeOf(header);
         ComputeDevice device = options.Device ?? ComputeDevice.Choose("auto");
         // Parallel frames beat threads inside one small frame on CPU; torch's thread count is process-wide, so each
         // decoder gets its share of it (any count decodes any stream, in both modes).
         int decoders = options.Decoders ?? (device.IsCpu ? Math.Clamp(Environment.ProcessorCount, 1, 4) : 1);
         ComputeDevice.SetThreads(Math.Max(1, (options.Threads ?? Environment.ProcessorCount) / decoders));
         LoadedModel loaded = EvcModelLoader.Load(options.Weights, options.Architecture ?? (header.Architecture.Length > 0 ? header.Architecture : null), device);
-        string hash = WeightsFile.Hash(loaded.Model);
-        if (!header.WeightsSha256.Span.SequenceEqual(new byte[32]) && !string.Equals(hash, header.WeightsSha256Hex, StringComparison.Ordinal))
+        try
+        {
+            StreamHeader.CheckWeights(header, loaded.Model, options.Name);
+        }
+        catch (ArgumentException)
         {
             loaded.Model.Dispose();
-            throw new ArgumentException($"{options.Name} was coded with weights {header.WeightsSha256Hex[..12]}…, these are {hash[..12]}…: pass the matching --weights");
+            throw;
         }
         return new PlaybackSession(reader, options, device, decoders, loaded, mode);
     }

@@ -8,7 +8,7 @@ namespace EVC.Stream.Pipeline;
 /// <c>ln q += gain · ln(bits / target)</c> is a damped Newton step. Frames are coded a few frames after their q is
 /// chosen (batched inference, parallel coding), hence the damping. Without a target, q stays fixed.
 /// </summary>
-public sealed class RateController
+internal sealed class RateController
 {
     private const double Gain = 0.5;
     private readonly double _targetBitsPerFrame;

@@ -17,7 +17,7 @@ namespace EVC.Stream.Training;
 /// channels-last (<c>corrupted size vs. prev_size</c>, reproduced with the block alone). Only training forwards switch:
 /// in evaluation mode the layout, and with it every float sum the decoder must repeat, stays as inference has it.
 /// </remarks>
-public sealed partial class ChannelsLastActivations : IDisposable
+internal sealed partial class ChannelsLastActivations : IDisposable
 {
     private readonly List<Action> _hookRemovers = [];
 

@@ -15,7 +15,7 @@ namespace EVC.Stream.Training;
 /// (<see cref="Adam.State"/>: step, exp_avg, exp_avg_sq), so checkpoints keep the optimizer's format and resume either
 /// way. Deterministic: every value is updated independently and the norm is summed in a fixed chunk order.
 /// </summary>
-public static class FusedAdam
+internal static class FusedAdam
 {
     private const int ChunkLength = 1 << 16;
 

@@ -1,7 +1,7 @@
 namespace EVC.Stream.Transport;
 
 /// <summary>The numbers of the EVC-in-MPEG-TS carriage, version 1 (see <c>docs/evcs-ts.md</c>).</summary>
-public static class EvcsTsConstants
+internal static class EvcsTsConstants
 {
     /// <summary>Size of one transport-stream packet.</summary>
     public const int PacketSize = 188;

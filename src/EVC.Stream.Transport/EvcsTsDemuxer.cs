@@ -14,7 +14,7 @@ namespace EVC.Stream.Transport;
 /// Steady state allocates nothing: payloads are in pooled buffers. Not thread-safe.
 /// See <c>docs/evcs-ts.md</c>, section 7.
 /// </summary>
-public sealed class EvcsTsDemuxer : IDisposable
+internal sealed class EvcsTsDemuxer : IDisposable
 {
     // Input is copied into this buffer so sync search and packets may straddle calls to Write.
     private readonly byte[] _input = new byte[64 * 1024];

@@ -8,7 +8,7 @@ namespace EVC.Stream.Transport;
 /// header it belongs to, and its payload in a buffer rented from <see cref="ArrayPool{T}.Shared"/>. Dispose it exactly
 /// once when done with the payload.
 /// </summary>
-public readonly struct EvcsTsFrame : IDisposable
+internal readonly struct EvcsTsFrame : IDisposable
 {
     private readonly byte[]? _rented;
 

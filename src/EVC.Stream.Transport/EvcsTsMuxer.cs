@@ -12,7 +12,7 @@ namespace EVC.Stream.Transport;
 /// frame. Output is whole 188-byte packets written to an <see cref="IBufferWriter{T}"/>; nothing is allocated per
 /// frame. Not thread-safe.
 /// </summary>
-public sealed class EvcsTsMuxer
+internal sealed class EvcsTsMuxer
 {
     private readonly byte[] _headerBytes;
     private readonly byte[] _pat = new byte[EvcsTsConstants.PacketSize];

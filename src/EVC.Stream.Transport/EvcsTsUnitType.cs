@@ -1,7 +1,7 @@
 namespace EVC.Stream.Transport;
 
 /// <summary>What a unit (one PES payload) carries.</summary>
-public enum EvcsTsUnitType : byte
+internal enum EvcsTsUnitType : byte
 {
     /// <summary>The <c>.evcs</c> file header bytes, repeated so a late receiver can start.</summary>
     StreamHeader = 1,

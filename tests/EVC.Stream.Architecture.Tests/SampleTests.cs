@@ -40,4 +40,30 @@ public sealed class SampleTests : IDisposable
         Assert.Matches(@"97x61: \d+ bytes, [\d.]+ bpp, [\d.]+ dB", log);
         Assert.Equal(3 * 97 * 61, Imaging.PngCodec.Decode(File.ReadAllBytes(output)).Rgb.Length);
     }
+
+    [Fact]
+    public void Sample_CustomFrameSource_writes_a_stream_that_evcstream_reads()
+    {
+        string stream = Path.Combine(_directory, "custom.evcs");
+        (int exit, string log) = RunSample("CustomFrameSource", stream, "6");
+        Assert.True(exit == 0, log);
+        Assert.Contains("6 frames of 96x64", log);
+        (exit, log) = DotnetRun.Run(TestPaths.RepositoryRoot, TimeSpan.FromMinutes(2),
+            Path.Combine(TestPaths.RepositoryRoot, "src", "EVC.Stream.Cli", "bin", "Release", "net10.0", "evcstream.dll"), "info", stream);
+        Assert.True(exit == 0, log);
+        Assert.Contains("96x64", log);
+    }
+
+    [Fact]
+    public void Sample_ReadStream_decodes_every_frame_of_a_stream()
+    {
+        string stream = Path.Combine(_directory, "read.evcs");
+        (int exit, string log) = RunSample("CustomFrameSource", stream, "4");
+        Assert.True(exit == 0, log);
+        (exit, log) = RunSample("ReadStream", stream);
+        Assert.True(exit == 0, log);
+        Assert.Contains("96x64 at 10 fps, EVC_SS", log);
+        Assert.Matches(@"frame 3: 0\.300 s, mean [\d.]+", log);
+        Assert.Contains("4 frames decoded", log);
+    }
 }

@@ -1,5 +1,6 @@
 using System.ComponentModel;
 using EVC.Stream.Media;
+using EVC.Stream.Model;
 using EVC.Stream.Model.Codec;
 using EVC.Stream.Model.Models;
 using EVC.Stream.Cli.Usage;
@@ -70,25 +71,25 @@ internal sealed class ImageEncodeCommand : Command<ImageEncodeCommand.Settings>
         EvcModel model = loaded.Model;
         if (loaded.Label.Length > 0)
             Console.Error.WriteLine(loaded.Label);
-        double q = QualityOption.Parse(settings.Quality).Resolve(model);
-        var codec = new ImageFileCodec(model, mode);
+        Quality quality = QualityOption.Parse(settings.Quality);
+        var codec = new EvcImageCodec(model, mode);
         int level = settings.EncoderLevel switch
         {
             null => -1,
-            "auto" => codec.ChooseEncoderLevel(image, q),
+            "auto" => codec.ChooseEncoderLevel(image, quality),
             string text => int.Parse(text, System.Globalization.CultureInfo.InvariantCulture) < model.EncoderLevels
                 ? int.Parse(text, System.Globalization.CultureInfo.InvariantCulture)
                 : throw new ArgumentException($"--encoder-level {text}: {model.Architecture.Name} has {model.EncoderLevels} encoder level(s)"),
         };
         if (settings.Estimate)
         {
-            double bpp = codec.EstimateBitsPerPixel(image, q, level);
-            AnsiConsole.MarkupLine($"estimated {bpp:F4} bpp (padded {ImageCodec.PaddedSize(image.Width)}x{ImageCodec.PaddedSize(image.Height)}, payload only)");
+            double bpp = codec.EstimateBitsPerPixel(image, quality, level);
+            AnsiConsole.MarkupLine($"estimated {bpp:F4} bpp (padded {EvcImageCodec.PaddedSize(image.Width)}x{EvcImageCodec.PaddedSize(image.Height)}, payload only)");
             return 0;
         }
-        byte[] bin = codec.Compress(image, q, level);
+        byte[] bin = codec.Encode(image, quality, level);
         OutputGuard.WriteAtomically(settings.Output!, temporary => File.WriteAllBytes(temporary, bin));
-        (double qUsed, int qIndex) = QScale.Round(q);
+        (double qUsed, int qIndex) = QScale.Round(quality.Resolve(model));
         AnsiConsole.MarkupLine($"{Markup.Escape(settings.Output!)}: {bin.Length:N0} bytes, {bin.Length * 8.0 / (image.Width * image.Height):F4} bpp, q_scale {qUsed} (q_index {qIndex}), {mode.ToString().ToLowerInvariant()} mode");
         return 0;
     }
@@ -120,7 +121,7 @@ internal sealed class ImageDecodeCommand : Command<ImageDecodeCommand.Settings>
         LoadedModel loaded = settings.LoadModel(mode);
         if (loaded.Label.Length > 0)
             Console.Error.WriteLine(loaded.Label);
-        PlanarImage decoded = ImageFileCodec.Decompress(loaded.Model, bin);
+        PlanarImage decoded = new EvcImageCodec(loaded.Model).Decode(bin);
         int width = decoded.Width, height = decoded.Height;
         OutputGuard.WriteAtomically(settings.Output!, decoded.SavePng);
         AnsiConsole.MarkupLine($"{Markup.Escape(settings.Output!)}: {width}x{height}");

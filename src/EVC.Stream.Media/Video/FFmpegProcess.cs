@@ -3,7 +3,7 @@ using System.Diagnostics;
 namespace EVC.Stream.Media.Video;
 
 /// <summary>Runs FFmpeg to completion (file-to-file work: encode, decode, extract); one clear exception on failure.</summary>
-public static class FFmpegProcess
+internal static class FFmpegProcess
 {
     /// <summary>Runs <c>ffmpeg ARGUMENTS</c> and returns its stdout.</summary>
     /// <exception cref="VideoIOException">FFmpeg is missing or failed.</exception>

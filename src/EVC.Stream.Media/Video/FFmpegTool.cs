@@ -1,7 +1,7 @@
 namespace EVC.Stream.Media.Video;
 
 /// <summary>Finds the FFmpeg executables, failing with one line that says how to install them.</summary>
-public static class FFmpegTool
+internal static class FFmpegTool
 {
     /// <summary>The full path of <paramref name="name"/> (ffmpeg, ffprobe, ffplay) on PATH.</summary>
     /// <exception cref="VideoIOException">Not installed.</exception>

@@ -1,7 +1,7 @@
 namespace EVC.Stream.Media.Video;
 
 /// <summary>Draws lines of text into an rgb24 picture: white 5x7 glyphs on a darkened box, top left.</summary>
-public static class TextOverlay
+internal static class TextOverlay
 {
     /// <summary>Pixels around and between the lines.</summary>
     private const int Margin = 2;

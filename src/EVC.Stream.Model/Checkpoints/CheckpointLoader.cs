@@ -5,7 +5,7 @@ using static TorchSharp.torch;
 namespace EVC.Stream.Model.Checkpoints;
 
 /// <summary>Loads official checkpoints into an <see cref="EvcModel"/>.</summary>
-public static class CheckpointLoader
+internal static class CheckpointLoader
 {
     /// <summary>
     /// Normalises an official state dict: unwraps nothing here (PyBridge returns the top-level dict), strips

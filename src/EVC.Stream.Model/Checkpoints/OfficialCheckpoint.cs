@@ -9,7 +9,7 @@ namespace EVC.Stream.Model.Checkpoints;
 /// Reads an official PyTorch checkpoint (<c>.pth.tar</c>/<c>.pth</c>, zip pickle) into a name → tensor dictionary with
 /// TorchSharp.PyBridge. The caller owns (and disposes) the tensors.
 /// </summary>
-public static class OfficialCheckpoint
+internal static class OfficialCheckpoint
 {
     /// <summary>
     /// Loads every tensor of the checkpoint's state dict: a bare state dict, or one under <c>state_dict</c> and/or

@@ -15,7 +15,7 @@ namespace EVC.Stream.Model.Codec;
 /// The <c>.bin</c> layout is <see cref="BinFile"/>'s; rate estimation without coding is <see cref="RateEstimator"/>'s and
 /// the choice of a scalable-encoder level <see cref="EncoderLevelChoice"/>'s.
 /// </summary>
-public sealed class ImageCodec
+internal sealed class ImageCodec
 {
     /// <summary>The padding multiple (the latent z is 64x smaller than the picture).</summary>
     public const int PaddingMultiple = 64;

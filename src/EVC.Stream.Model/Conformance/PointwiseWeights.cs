@@ -1,7 +1,7 @@
 namespace EVC.Stream.Model.Conformance;
 
 /// <summary>A 1x1 convolution's weights in the two layouts the kernels read: rows (O, K) and columns (K, O padded to 16).</summary>
-public sealed class PointwiseWeights
+internal sealed class PointwiseWeights
 {
     /// <summary>Copies <paramref name="weight"/> (outChannels, inChannels) and <paramref name="bias"/> (outChannels).</summary>
     public PointwiseWeights(ReadOnlySpan<float> weight, ReadOnlySpan<float> bias, int outChannels, int inChannels)

@@ -22,7 +22,7 @@ namespace EVC.Stream.Model.Conformance;
 /// Verified bit for bit against the official library on every convolution of <c>hyper_dec</c> and end to end
 /// against the kit's tensors (see the conformance tests).
 /// </summary>
-public static class ReferenceOrderKernels
+internal static class ReferenceOrderKernels
 {
     private const int Lanes = 8;
     private const int StripWidth = 3 * Lanes;  // pixels per register block

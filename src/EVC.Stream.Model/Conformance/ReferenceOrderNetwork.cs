@@ -11,7 +11,7 @@ namespace EVC.Stream.Model.Conformance;
 /// The entropy coder's CDF choice depends only on these networks, so official <c>.bin</c> files decode without the
 /// index flips a different BLAS would cause. The weights are copied once from the model's parameters.
 /// </summary>
-public sealed class ReferenceOrderNetwork : nn.Module<Tensor, Tensor>
+internal sealed class ReferenceOrderNetwork : nn.Module<Tensor, Tensor>
 {
     private readonly Block[] _blocks;
 

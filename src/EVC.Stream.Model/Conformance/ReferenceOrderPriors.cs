@@ -9,7 +9,7 @@ namespace EVC.Stream.Model.Conformance;
 /// bit for bit, so the scale → index decisions (and with them the rANS streams) are the official ones.
 /// Built from the model's current weights; <see cref="EvcModel.RefreshTables"/> rebuilds it after training.
 /// </summary>
-public sealed class ReferenceOrderPriors : IDisposable
+internal sealed class ReferenceOrderPriors : IDisposable
 {
     /// <summary>Copies the three networks' weights out of <paramref name="model"/>.</summary>
     public ReferenceOrderPriors(EvcModel model)

@@ -12,7 +12,7 @@ namespace EVC.Stream.Model.Deterministic;
 /// no training. Only the encoder's analysis (y, z) and the decoder's synthesis (x̂ from ŷ) stay float; they change
 /// what is coded and the pixels, never the synchronisation of the entropy coder.
 /// </summary>
-public sealed class DeterministicEntropyParameters : IDisposable
+internal sealed class DeterministicEntropyParameters : IDisposable
 {
     private readonly FixedPointSequence _hyperDecoder, _priorFusion, _spatialPrior;
 

@@ -11,7 +11,7 @@ namespace EVC.Stream.Model.Deterministic;
 /// a fixed sequence of single IEEE-754 operations (multiply, add, floor, compare), which are correctly rounded and
 /// so identical on every conforming device.
 /// </summary>
-public static class FixedPoint
+internal static class FixedPoint
 {
     /// <summary>Fraction bits of every activation: a resolution of 2^-16 ≈ 1.5e-5.</summary>
     public const int ActivationBits = 16;

@@ -10,7 +10,7 @@ namespace EVC.Stream.Model.Deterministic;
 /// ±<see cref="InputLimit"/>, chosen so that <c>Σ|W| · limit + |B| &lt; 2^53</c> for every channel: every partial sum
 /// is then an exactly represented integer, whatever order the hardware sums in. The output is requantised to 2^-16.
 /// </summary>
-public sealed class FixedPointConv : IFixedPointLayer
+internal sealed class FixedPointConv : IFixedPointLayer
 {
     private readonly Tensor _weight;        // 1x1: (O, C); depthwise: (C, 9)
     private readonly Tensor _bias;          // (1, O, 1, 1)

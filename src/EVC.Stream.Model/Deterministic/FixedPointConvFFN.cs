@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace EVC.Stream.Model.Deterministic;
 
 /// <summary>Official prior-variant <c>ConvFFN</c> on fixed point: <c>x + lrelu(1x1(lrelu(1x1(x), 0.1)), 0.1)</c>.</summary>
-public sealed class FixedPointConvFFN : IFixedPointLayer
+internal sealed class FixedPointConvFFN : IFixedPointLayer
 {
     private readonly FixedPointConv _expand, _project;
 

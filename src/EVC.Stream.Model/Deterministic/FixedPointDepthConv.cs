@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace EVC.Stream.Model.Deterministic;
 
 /// <summary>Official prior-variant <c>DepthConv</c> on fixed point: 1x1, LeakyReLU(0.01), depthwise 3x3, 1x1, plus shortcut.</summary>
-public sealed class FixedPointDepthConv : IFixedPointLayer
+internal sealed class FixedPointDepthConv : IFixedPointLayer
 {
     private readonly FixedPointConv _conv1, _depthConv, _conv2;
     private readonly FixedPointConv? _adaptor;

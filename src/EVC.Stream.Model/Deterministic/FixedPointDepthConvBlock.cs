@@ -6,7 +6,7 @@ namespace EVC.Stream.Model.Deterministic;
 /// Official <c>DepthConvBlock</c> (prior variant) and <c>DepthConvBlockUpsample</c> on fixed point: DepthConv, ConvFFN,
 /// and for the upsampling block a 1x1 convolution and a pixel shuffle (a permutation: exact).
 /// </summary>
-public sealed class FixedPointDepthConvBlock : IFixedPointLayer
+internal sealed class FixedPointDepthConvBlock : IFixedPointLayer
 {
     private readonly FixedPointDepthConv _depthConv;
     private readonly FixedPointConvFFN _ffn;

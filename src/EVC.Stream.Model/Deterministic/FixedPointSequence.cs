@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace EVC.Stream.Model.Deterministic;
 
 /// <summary>A sequence of fixed-point blocks (an official <c>nn.Sequential</c> of DepthConvBlocks).</summary>
-public sealed class FixedPointSequence : IFixedPointLayer
+internal sealed class FixedPointSequence : IFixedPointLayer
 {
     private readonly IFixedPointLayer[] _layers;
 

@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace EVC.Stream.Model.Deterministic;
 
 /// <summary>A layer on fixed-point activations (see <see cref="FixedPoint"/>).</summary>
-public interface IFixedPointLayer : IDisposable
+internal interface IFixedPointLayer : IDisposable
 {
     /// <summary>Maps activation integers (float64) to activation integers.</summary>
     Tensor Forward(Tensor x);

@@ -8,7 +8,7 @@ namespace EVC.Stream.Model.EntropyModels;
 /// <c>f1..f4</c> with parameters <c>h</c>, <c>b</c> and (f1..f3) <c>a</c>, each (1, N, 1, 1). Its CDF table is built by
 /// <see cref="FactorizedPrior.BuildTable"/> from these values, bit-exact with the official table.
 /// </summary>
-public sealed class BitEstimator : nn.Module, IFactorizedPriorParameters
+internal sealed class BitEstimator : nn.Module, IFactorizedPriorParameters
 {
     private readonly Dictionary<string, TorchSharp.Modules.Parameter> _byName = new(StringComparer.Ordinal);
 

@@ -8,7 +8,7 @@ namespace EVC.Stream.Model.EntropyModels;
 /// state dict, for <see cref="FactorizedPrior.BuildTable"/>. Values are copied out as float32; nothing is computed in torch,
 /// so the z table is the same on every device.
 /// </summary>
-public sealed class BitEstimatorParameters : IFactorizedPriorParameters
+internal sealed class BitEstimatorParameters : IFactorizedPriorParameters
 {
     private readonly IReadOnlyDictionary<string, Tensor> _stateDict;
     private readonly string _prefix;

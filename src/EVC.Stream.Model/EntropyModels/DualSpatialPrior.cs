@@ -10,7 +10,7 @@ namespace EVC.Stream.Model.EntropyModels;
 /// predicts scales and means for the remaining positions from what pass 0 reconstructed.
 /// All values live in the domain divided by <c>q_step' = max(q_step, 0.5)</c>, exactly as the official code computes them.
 /// </summary>
-public static class DualSpatialPrior
+internal static class DualSpatialPrior
 {
     /// <summary><c>y_spatial_prior</c>: 4N → 2N channels (scales_0, means_0, scales_1, means_1).</summary>
     public static nn.Module<Tensor, Tensor> Network(long n) => EvcLayer.Sequential(

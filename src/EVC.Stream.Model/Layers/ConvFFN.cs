@@ -7,7 +7,7 @@ namespace EVC.Stream.Model.Layers;
 /// <see cref="DepthConvVariant.Transform"/>: 4× expansion with ReLU (<c>layers.py</c>);
 /// <see cref="DepthConvVariant.Prior"/>: expansion <c>max(min(4c, 1024), 2c)</c> with LeakyReLU(0.1) (<c>hyperprior.py</c>).
 /// </summary>
-public sealed class ConvFFN : EvcLayer
+internal sealed class ConvFFN : EvcLayer
 {
     private readonly nn.Module<Tensor, Tensor> _conv;
 

@@ -13,7 +13,7 @@ namespace EVC.Stream.Model.Layers;
 /// three convolutions, each wrapped in a Sequential) and <see cref="DepthConvVariant.Prior"/> (<c>hyperprior.py</c>:
 /// LeakyReLU after the first only; the depthwise and last convolutions are bare).
 /// </remarks>
-public sealed class DepthConv : EvcLayer
+internal sealed class DepthConv : EvcLayer
 {
     private readonly nn.Module<Tensor, Tensor> _conv1, _depthConv, _conv2;
     private readonly nn.Module<Tensor, Tensor>? _adaptor;

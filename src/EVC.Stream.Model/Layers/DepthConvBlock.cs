@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace EVC.Stream.Model.Layers;
 
 /// <summary>Official <c>DepthConvBlock</c>: a <see cref="DepthConv"/> followed by a <see cref="ConvFFN"/> (child <c>block</c>).</summary>
-public sealed class DepthConvBlock : EvcLayer
+internal sealed class DepthConvBlock : EvcLayer
 {
     private readonly nn.Module<Tensor, Tensor> _block;
 

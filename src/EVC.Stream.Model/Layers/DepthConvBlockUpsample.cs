@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace EVC.Stream.Model.Layers;
 
 /// <summary>Official <c>DepthConvBlockUpsample</c> (hyper decoder): DepthConv, ConvFFN, a 1x1 convolution to 4× channels, pixel shuffle.</summary>
-public sealed class DepthConvBlockUpsample : EvcLayer
+internal sealed class DepthConvBlockUpsample : EvcLayer
 {
     private readonly nn.Module<Tensor, Tensor> _block;
 

@@ -1,7 +1,7 @@
 namespace EVC.Stream.Model.Layers;
 
 /// <summary>The two official DepthConv/ConvFFN variants.</summary>
-public enum DepthConvVariant
+internal enum DepthConvVariant
 {
     /// <summary><c>layers.py</c>: analysis and synthesis transforms.</summary>
     Transform,

@@ -12,7 +12,7 @@ namespace EVC.Stream.Model.Layers;
 /// LeakyReLU/ReLU back-propagate from their result, so this only saves one activation-sized tensor each — about 5 % of
 /// a training step here. The values are the official out-of-place ones.
 /// </remarks>
-public abstract class EvcLayer : nn.Module<Tensor, Tensor>
+internal abstract class EvcLayer : nn.Module<Tensor, Tensor>
 {
     /// <summary>Creates the layer; <paramref name="name"/> is the class name shown in diagnostics.</summary>
     protected EvcLayer(string name) : base(name) { }

@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace EVC.Stream.Model.Layers;
 
 /// <summary>Official <c>ResidualBlockUpsample</c>: sub-pixel upsampling with a sub-pixel shortcut.</summary>
-public sealed class ResidualBlockUpsample : EvcLayer
+internal sealed class ResidualBlockUpsample : EvcLayer
 {
     private readonly nn.Module<Tensor, Tensor> _subpelConv, _conv, _upsample;
 

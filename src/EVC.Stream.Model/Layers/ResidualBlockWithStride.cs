@@ -3,7 +3,7 @@ using static TorchSharp.torch;
 namespace EVC.Stream.Model.Layers;
 
 /// <summary>Official <c>ResidualBlockWithStride</c>: a strided 3x3 convolution pair with a strided 1x1 shortcut.</summary>
-public sealed class ResidualBlockWithStride : EvcLayer
+internal sealed class ResidualBlockWithStride : EvcLayer
 {
     private readonly nn.Module<Tensor, Tensor> _conv1, _conv2, _downsample;
 

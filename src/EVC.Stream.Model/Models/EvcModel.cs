@@ -89,7 +89,7 @@ public sealed class EvcModel : nn.Module
     public nn.Module<Tensor, Tensor> SpatialPrior { get; }
 
     /// <summary><c>bit_estimator_z</c>.</summary>
-    public BitEstimator BitEstimatorZ { get; }
+    internal BitEstimator BitEstimatorZ { get; }
 
     /// <summary><c>q_basic</c> (1, N, 1, 1).</summary>
     public Parameter QBasic { get; }
@@ -104,13 +104,13 @@ public sealed class EvcModel : nn.Module
     /// The fixed-point entropy-parameter networks of deterministic mode, quantised from these weights on first use and
     /// shared by every codec of this model (on the model's device: quantise after moving the model).
     /// </summary>
-    public DeterministicEntropyParameters DeterministicParameters => _deterministic.Value;
+    internal DeterministicEntropyParameters DeterministicParameters => _deterministic.Value;
 
     /// <summary>
     /// The entropy-parameter networks of official mode in the official implementation's float32 summation order
     /// (bit-identical results, so official streams decode), copied from these weights on first use.
     /// </summary>
-    public ReferenceOrderPriors ReferenceOrderPriors => _referenceOrder.Value;
+    internal ReferenceOrderPriors ReferenceOrderPriors => _referenceOrder.Value;
 
     /// <summary>
     /// Forgets the z table, the fixed-point and the reference-order networks so the next use rebuilds them from the current weights (after

@@ -8,7 +8,7 @@ namespace EVC.Stream.Model.Models;
 /// <c>hyper_dec</c> maps ẑ back, and <c>y_prior_fusion</c> turns it into the per-element quantisation step, scale and
 /// mean of y (3N channels).
 /// </summary>
-public static class Hyperprior
+internal static class Hyperprior
 {
     /// <summary><c>hyper_enc</c>.</summary>
     public static nn.Module<Tensor, Tensor> Encoder(long n) => EvcLayer.Sequential(

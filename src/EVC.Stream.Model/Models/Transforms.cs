@@ -4,7 +4,7 @@ using static TorchSharp.torch;
 namespace EVC.Stream.Model.Models;
 
 /// <summary>The analysis (<c>enc</c>) and synthesis (<c>dec</c>) transforms of the official <c>get_enc_dec_models</c>.</summary>
-public static class Transforms
+internal static class Transforms
 {
     /// <summary>Channel widths at 2x, 4x, 8x and 16x downsampling of the large (L), medium (M) and small (S) transforms.</summary>
     public static readonly long[] Large = [192, 192, 192, 192], Medium = [128, 128, 192, 192], Small = [64, 64, 128, 192];
