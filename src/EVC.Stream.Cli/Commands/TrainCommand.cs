@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
-using EVC.Stream.Cli.Benchmarks;
+using EVC.Stream.Benchmarks;
 using EVC.Stream.Media;
 using EVC.Stream.Model;
 using EVC.Stream.Model.Checkpoints;
