@@ -1,8 +1,5 @@
 namespace EVC.Stream.Evaluation;
 
-/// <summary>One rate-distortion point: rate (bpp or bit/s) and quality (dB).</summary>
-public readonly record struct RdPoint(double Rate, double Quality);
-
 /// <summary>
 /// Bjøntegaard deltas (VCEG-M33) with piecewise cubic Hermite interpolation (PCHIP, Fritsch–Carlson slopes as in
 /// the JCT-VC/JVET CTC sheets and scipy's <c>PchipInterpolator</c>), integrated exactly over the overlap of the two

@@ -1,32 +1,6 @@
-using System.Diagnostics;
 using System.Globalization;
-using EVC.Stream.Media.Video;
 
 namespace EVC.Stream.Evaluation;
-
-/// <summary>
-/// A classical image codec run through FFmpeg: one encode of a PNG to the codec's raw bitstream (no container, so the
-/// file size is the coded size), one decode back to rgb24. <see cref="Settings"/> is its quality sweep, from high
-/// quality to low, chosen to cover EVC's rates (about 0.1–1.5 bpp on Kodak).
-/// </summary>
-public sealed record ClassicalCodec(string Name, string Label, string Extension, string SettingName, double[] Settings, Func<double, string> EncoderArguments)
-{
-    /// <summary>Encodes <paramref name="png"/> at <paramref name="setting"/> into <paramref name="output"/>; returns the seconds it took.</summary>
-    public double Encode(string png, string output, double setting)
-    {
-        long start = Stopwatch.GetTimestamp();
-        FFmpegProcess.Run($"-v error -y -i \"{png}\" -frames:v 1 {EncoderArguments(setting)} \"{output}\"");
-        return Stopwatch.GetElapsedTime(start).TotalSeconds;
-    }
-
-    /// <summary>Decodes a bitstream to rgb24 (width·height·3 bytes); returns the pixels and the seconds it took.</summary>
-    public static (byte[] Rgb, double Seconds) Decode(string path)
-    {
-        long start = Stopwatch.GetTimestamp();
-        byte[] rgb = FFmpegProcess.Run($"-v error -i \"{path}\" -frames:v 1 -f rawvideo -pix_fmt rgb24 -");
-        return (rgb, Stopwatch.GetElapsedTime(start).TotalSeconds);
-    }
-}
 
 /// <summary>The classical codecs <c>bench rd</c> compares against (all in Debian's FFmpeg 5.1).</summary>
 public static class ClassicalCodecs

@@ -2,13 +2,6 @@ using EVC.Stream.Imaging;
 
 namespace EVC.Stream.Evaluation;
 
-/// <summary>PSNR of one image against its original, in dB (∞ when identical).</summary>
-public readonly record struct YuvPsnr(double Y, double U, double V)
-{
-    /// <summary>The usual 6:1:1 weighting of video coding (JVET CTC): <c>(6·Y + U + V) / 8</c>.</summary>
-    public double Weighted => (6 * Y + U + V) / 8;
-}
-
 /// <summary>
 /// Distortion metrics on 8-bit RGB images (rgb24, row-major): PSNR in BT.709 Y'CbCr (full range, from the 8-bit RGB values, no rounding), and
 /// MS-SSIM (Wang, Simoncelli, Bovik 2003) on RGB, averaged over the channels as <c>pytorch_msssim</c> computes it.

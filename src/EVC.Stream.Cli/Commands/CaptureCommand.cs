@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using System.Globalization;
-using EVC.Stream.Cli.Benchmarks;
 using EVC.Stream.Cli.Live;
 using EVC.Stream.Cli.Usage;
 using EVC.Stream.Container;
@@ -125,7 +124,7 @@ internal sealed class CaptureCommand : Command<CaptureCommand.Settings>
             {
                 try
                 {
-                    (int width, int height) = BenchmarkMath.ParseSize(Size);
+                    (int width, int height) = SizeOption.Parse(Size);
                     Limits.CheckFrame(width, height, Batch ?? 1, "--size");
                 }
                 catch (Exception e) when (e is ArgumentException or UsageException)
@@ -319,7 +318,7 @@ internal sealed class CaptureCommand : Command<CaptureCommand.Settings>
     private static VideoSourceOptions SourceOptions(Settings settings, bool onCpu, out string? sizeReason)
     {
         sizeReason = null;
-        (int width, int height) = settings.Size is null ? (0, 0) : BenchmarkMath.ParseSize(settings.Size);
+        (int width, int height) = settings.Size is null ? (0, 0) : SizeOption.Parse(settings.Size);
         double fps = settings.Fps ?? 0;
         VideoSourceKind kind;
         string? location = null;

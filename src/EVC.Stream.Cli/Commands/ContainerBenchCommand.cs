@@ -1,7 +1,8 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json;
-using EVC.Stream.Cli.Benchmarks;
+using EVC.Stream.Benchmarks;
+using EVC.Stream.Cli.Usage;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -52,17 +53,18 @@ internal sealed class ContainerBenchCommand : Command<ContainerBenchCommand.Sett
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        if (settings.Directory is not null && !System.IO.Directory.Exists(settings.Directory))
-            throw new DirectoryNotFoundException($"directory not found: {settings.Directory}");
         IAnsiConsole console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) });
-        Action<string>? progress = settings.Json ? null : medium => console.MarkupLine($"[grey]{Markup.Escape(medium)}…[/]");
-        ContainerMediumResult[] results;
-        bool pinned;
-        using (var pin = settings.NoPin ? null : new SingleCorePin())
+        IProgress<string>? progress = settings.Json ? null : new CallbackProgress<string>(medium => console.MarkupLine($"[grey]{Markup.Escape(medium)}…[/]"));
+        ContainerBenchmarkResult outcome = ContainerBenchmark.Run(new ContainerBenchmarkOptions
         {
-            pinned = pin?.Pinned ?? false;
-            results = ContainerBenchmark.Run(settings.Frames, settings.Payload, settings.Repeat, settings.Directory, progress, cancellationToken);
-        }
+            Frames = settings.Frames,
+            PayloadBytes = settings.Payload,
+            Repeat = settings.Repeat,
+            PinToOneCore = !settings.NoPin,
+            Directory = settings.Directory,
+        }, progress, cancellationToken);
+        ContainerMediumResult[] results = outcome.Media;
+        bool pinned = outcome.Pinned;
 
         if (settings.Json)
         {
@@ -96,33 +98,4 @@ internal sealed class ContainerBenchCommand : Command<ContainerBenchCommand.Sett
     }
 
     private static string F(double value, int decimals) => value.ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
-
-    /// <summary>Pins the process to the lowest core it may run on, for the measurement's duration; restores the mask after.</summary>
-    private sealed class SingleCorePin : IDisposable
-    {
-        private readonly nint _previous;
-
-        public SingleCorePin()
-        {
-            if (!OperatingSystem.IsLinux() && !OperatingSystem.IsWindows())
-                return;
-            using var process = System.Diagnostics.Process.GetCurrentProcess();
-            _previous = process.ProcessorAffinity;
-            long mask = _previous;
-            if (mask == 0)
-                return;
-            process.ProcessorAffinity = (nint)(mask & -mask);
-            Pinned = true;
-        }
-
-        public bool Pinned { get; }
-
-        public void Dispose()
-        {
-            if (!Pinned || !(OperatingSystem.IsLinux() || OperatingSystem.IsWindows()))
-                return;
-            using var process = System.Diagnostics.Process.GetCurrentProcess();
-            process.ProcessorAffinity = _previous;
-        }
-    }
 }

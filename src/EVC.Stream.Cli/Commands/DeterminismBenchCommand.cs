@@ -1,16 +1,11 @@
 using System.ComponentModel;
 using System.Text.Json;
-using EVC.Stream.Cli.Benchmarks;
-using EVC.Stream.Entropy;
-using EVC.Stream.Media;
-using EVC.Stream.Model.Checkpoints;
+using EVC.Stream.Benchmarks;
+using EVC.Stream.Cli.Usage;
 using EVC.Stream.Model.Codec;
 using EVC.Stream.Model.Models;
 using Spectre.Console;
 using Spectre.Console.Cli;
-using TorchSharp;
-using static TorchSharp.torch;
-using EVC.Stream.Imaging;
 
 namespace EVC.Stream.Cli.Commands;
 
@@ -52,14 +47,9 @@ internal sealed class DeterminismBenchCommand : Command<DeterminismBenchCommand.
         public string DecodeDevice { get; init; } = "cpu";
     }
 
-    private sealed record Setting(string Name, int Batch, int Threads);
-
-    internal sealed record SettingResult(string Mode, string Setting, int IndexesDifferingFromReference, int DecodedWithThreads,
-        int FramesDecodedExactly, int FramesDesynchronised, int DecoderIndexDifferences);
-
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        (int width, int height) = BenchmarkMath.ParseSize(settings.Size);
+        (int width, int height) = SizeOption.Parse(settings.Size);
         if (width < 16 || height < 16)
             throw new ArgumentException("--size must be at least 16x16");
         if (settings.Count < 4 || settings.Count % 4 != 0)
@@ -81,50 +71,39 @@ internal sealed class DeterminismBenchCommand : Command<DeterminismBenchCommand.
             ? ReferenceKit.Find(null) ?? throw new DirectoryNotFoundException("reference kit not found (../shared/reference/evc-official): give --images")
             : null;
         string images = settings.Images ?? ReferenceKit.Dataset(kit!, "kodak");
-        Device encodeDevice = ModelDefaults.ChooseDevice(settings.EncodeDevice, "--encode-device");
-        Device decodeDevice = ModelDefaults.ChooseDevice(settings.DecodeDevice, "--decode-device");
+        var encodeDevice = ModelDefaults.ChooseDevice(settings.EncodeDevice, "--encode-device");
+        var decodeDevice = ModelDefaults.ChooseDevice(settings.DecodeDevice, "--decode-device");
+        List<float[]> crops = DeterminismBenchmark.LoadCrops(images, settings.Count, width, height);
 
-        int paddedWidth = ImageCodec.PaddedSize(width), paddedHeight = ImageCodec.PaddedSize(height);
-        var crops = new List<float[]>();
-        foreach (string file in Directory.GetFiles(images, "*.png").Order(StringComparer.Ordinal))
+        EvcModel encoderModel = ModelDefaults.Load(settings.Weights, settings.Arch, encodeDevice).Model;
+        EvcModel decoderModel = settings.DecodeDevice == settings.EncodeDevice ? encoderModel : ModelDefaults.Load(settings.Weights, settings.Arch, decodeDevice).Model;
+        Quality quality = QualityOption.Parse(settings.Quality);
+        IProgress<string>? progress = settings.Json ? null : new CallbackProgress<string>(line => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(line)}…[/]"));
+        DeterminismBenchmarkResult outcome = DeterminismBenchmark.Run(new DeterminismBenchmarkOptions
         {
-            PlanarImage image = PlanarImage.LoadPng(file);
-            if (image.Width < width || image.Height < height)
-                continue;
-            var crop = new float[3 * paddedWidth * paddedHeight];  // zero padding right and bottom
-            for (int c = 0; c < 3; c++)
-                for (int y = 0; y < height; y++)
-                    Array.Copy(image.Data, c * image.Width * image.Height + y * image.Width, crop, (c * paddedHeight + y) * paddedWidth, width);
-            crops.Add(crop);
-            if (crops.Count == settings.Count)
-                break;
-        }
-        if (crops.Count < settings.Count)
-            throw new ArgumentException($"{images} has only {crops.Count} images of at least {width}x{height}");
-
-        EvcModel encoderModel = LoadOn(settings.Weights, settings.Arch, encodeDevice);
-        EvcModel decoderModel = settings.DecodeDevice == settings.EncodeDevice ? encoderModel : LoadOn(settings.Weights, settings.Arch, decodeDevice);
-        Quality quality = Usage.QualityOption.Parse(settings.Quality);
-        double q = quality.Resolve(encoderModel);
-        Setting[] grid = [new("batch 1, 1 thread", 1, 1), new("batch 1, 2 threads", 1, 2), new("batch 4, 1 thread", 4, 1), new("batch 4, 2 threads", 4, 2)];
-        var results = new List<SettingResult>();
-        foreach (StreamMode mode in modes)
-            results.AddRange(Measure(new ImageCodec(encoderModel, mode), new ImageCodec(decoderModel, mode), crops, width, height, q, grid, settings.Json, cancellationToken));
-        set_num_threads(1);
+            EncoderModel = encoderModel,
+            DecoderModel = decoderModel,
+            Crops = crops,
+            Width = width,
+            Height = height,
+            Quality = quality,
+            Modes = modes,
+        }, progress, cancellationToken);
+        List<DeterminismSettingResult> results = outcome.Results;
 
         if (settings.Json)
         {
-            Console.Out.WriteLine(JsonSerializer.Serialize(new { benchmark = "determinism", encode_device = settings.EncodeDevice, decode_device = settings.DecodeDevice, frames = crops.Count, frame = $"{width}x{height}", rate_index = quality.RateIndex, q_scale = QScale.Round(q).QUsed, results }, s_json));
+            Console.Out.WriteLine(JsonSerializer.Serialize(new { benchmark = "determinism", encode_device = settings.EncodeDevice, decode_device = settings.DecodeDevice, frames = crops.Count, frame = $"{width}x{height}", rate_index = quality.RateIndex, q_scale = outcome.QScale, results }, s_json));
             return 0;
         }
         foreach (StreamMode mode in modes)
         {
             string name = mode.ToString().ToLowerInvariant();
-            var table = new Table().Title($"[bold]{name} mode, {crops.Count} frames of {width}x{height}, q_scale {QScale.Round(q).QUsed}, encoded on {settings.EncodeDevice}, decoded on {settings.DecodeDevice}[/]")
+            var table = new Table().Title($"[bold]{name} mode, {crops.Count} frames of {width}x{height}, q_scale {outcome.QScale}, encoded on {settings.EncodeDevice}, decoded on {settings.DecodeDevice}[/]")
                 .AddColumn("encoded with").AddColumn(new TableColumn("indexes ≠ batch 1, 1 thread").RightAligned())
                 .AddColumn("decoded with").AddColumn(new TableColumn("frames exact").RightAligned())
                 .AddColumn(new TableColumn("frames broken").RightAligned()).AddColumn(new TableColumn("decoder index ≠ encoder").RightAligned());
-            foreach (SettingResult r in results)
+            foreach (DeterminismSettingResult r in results)
             {
                 if (r.Mode == name)
                     table.AddRow(r.Setting, $"{r.IndexesDifferingFromReference}", $"batch 1, {r.DecodedWithThreads} thread(s)", $"{r.FramesDecodedExactly}", $"{r.FramesDesynchronised}", $"{r.DecoderIndexDifferences}");
@@ -132,80 +111,5 @@ internal sealed class DeterminismBenchCommand : Command<DeterminismBenchCommand.
             AnsiConsole.Write(table);
         }
         return 0;
-    }
-
-    private static EvcModel LoadOn(string? weights, string arch, Device device) => ModelDefaults.Load(weights, arch, device).Model;
-
-    private static List<SettingResult> Measure(ImageCodec codec, ImageCodec decoder, List<float[]> crops, int width, int height, double q, Setting[] grid, bool quiet, CancellationToken cancellationToken)
-    {
-        string modeName = codec.Mode.ToString().ToLowerInvariant();
-
-        var encoded = new Dictionary<string, ImageCodec.BatchItem[]>();
-        foreach (Setting setting in grid)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            if (!quiet)
-                AnsiConsole.MarkupLine($"[grey]{modeName} mode, encoding: {setting.Name}…[/]");
-            set_num_threads(setting.Threads);
-            var items = new List<ImageCodec.BatchItem>();
-            for (int start = 0; start < crops.Count; start += setting.Batch)
-            {
-                using var scope = NewDisposeScope();
-                var batch = new float[setting.Batch * crops[0].Length];
-                for (int b = 0; b < setting.Batch; b++)
-                    crops[start + b].CopyTo(batch, b * crops[0].Length);
-                items.AddRange(codec.CompressBatch(tensor(batch, new long[] { setting.Batch, 3, ImageCodec.PaddedSize(height), ImageCodec.PaddedSize(width) }).to(codec.Device), height, width, q));
-            }
-            encoded[setting.Name] = [.. items];
-        }
-
-        var results = new List<SettingResult>();
-        ImageCodec.BatchItem[] reference = encoded[grid[0].Name];
-        foreach (Setting setting in grid)
-        {
-            ImageCodec.BatchItem[] items = encoded[setting.Name];
-            int indexDifferences = 0;
-            for (int i = 0; i < items.Length; i++)
-                indexDifferences += Differences(items[i].Pass0Indexes, reference[i].Pass0Indexes) + Differences(items[i].Pass1Indexes, reference[i].Pass1Indexes);
-
-            int decodeThreads = setting.Threads == 1 ? 2 : 1;
-            if (!quiet)
-                AnsiConsole.MarkupLine($"[grey]{modeName} mode, decoding {setting.Name} streams with {decodeThreads} thread(s)…[/]");
-            set_num_threads(decodeThreads);
-            int exact = 0, broken = 0, decoderDifferences = 0;
-            foreach (ImageCodec.BatchItem item in items)
-            {
-                using var scope = NewDisposeScope();
-                var seen = new List<byte[]>();
-                bool failed = false;
-                try
-                {
-                    decoder.Decompress(item.Bin, out _, out _, (_, _, indexes) => seen.Add(indexes));
-                }
-                catch (EntropyCodingException)
-                {
-                    failed = true;
-                }
-                // A stream that fails before its first pass counts every index of both passes as different.
-                int differences = (seen.Count > 0 ? Differences(seen[0], item.Pass0Indexes) : item.Pass0Indexes.Length)
-                    + (seen.Count > 1 ? Differences(seen[1], item.Pass1Indexes) : item.Pass1Indexes.Length);
-                decoderDifferences += differences;
-                if (!failed && differences == 0)
-                    exact++;
-                else
-                    broken++;
-            }
-            results.Add(new SettingResult(modeName, setting.Name, indexDifferences, decodeThreads, exact, broken, decoderDifferences));
-        }
-
-        return results;
-    }
-
-    private static int Differences(byte[] a, byte[] b)
-    {
-        int count = 0;
-        for (int i = 0; i < Math.Min(a.Length, b.Length); i++)
-            count += a[i] != b[i] ? 1 : 0;
-        return count + Math.Abs(a.Length - b.Length);
     }
 }

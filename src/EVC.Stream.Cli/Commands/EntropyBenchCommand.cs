@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Text.Json;
-using EVC.Stream.Cli.Benchmarks;
+using EVC.Stream.Benchmarks;
+using EVC.Stream.Cli.Usage;
 using Spectre.Console;
 using Spectre.Console.Cli;
 
@@ -53,34 +54,18 @@ internal sealed class EntropyBenchCommand : Command<EntropyBenchCommand.Settings
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        (int width, int height) = BenchmarkMath.ParseSize(settings.Size, 64);
-        string? kit = ReferenceKit.Find(settings.Kit);
-        Dictionary<string, OfficialFigures>? official = settings.Official is null ? null : LoadOfficial(settings.Official);
-
-        var profiles = new List<(string Profile, FrameLatent Latent)>();
-        if (kit is not null)
+        (int width, int height) = SizeOption.Parse(settings.Size, 64);
+        IProgress<string>? progress = settings.Json ? null : new CallbackProgress<string>(message => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(message)}…[/]"));
+        List<EntropyProfileResult> results = EntropyBenchmark.RunAll(new EntropyBenchmarkOptions
         {
-            profiles.Add(("low-rate", FrameLatent.FromKitCase(kit, "ss_kodim01_r1", width, height)));
-            profiles.Add(("high-rate", FrameLatent.FromKitCase(kit, "ss_kodim15_r3", width, height)));
-        }
-        else
-        {
-            profiles.Add(("synthetic", FrameLatent.Synthetic(width, height, seed: 1)));
-        }
-
-        var results = new List<EntropyProfileResult>();
-        foreach ((string profile, FrameLatent latent) in profiles)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            OfficialFigures? figures = official is not null
-                ? official.GetValueOrDefault(profile)
-                : EntropyBenchmark.MeasuredOfficial(profile);
-            Action<string>? progress = settings.Json ? null : message => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(message)}…[/]");
-            results.Add(EntropyBenchmark.Run(profile, latent, settings.Repeat, settings.Threads, figures,
-                EntropyBenchmark.KitReadmeOfficial(profile), progress));
-            if (settings.SavePayloads is not null)
-                SavePayload(settings.SavePayloads, latent);
-        }
+            Width = width,
+            Height = height,
+            Repeat = settings.Repeat,
+            Threads = settings.Threads,
+            Kit = settings.Kit,
+            SavePayloads = settings.SavePayloads,
+            OfficialFile = settings.Official,
+        }, progress, cancellationToken);
 
         if (settings.Json)
         {
@@ -123,27 +108,5 @@ internal sealed class EntropyBenchCommand : Command<EntropyBenchCommand.Settings
         }
     }
 
-    private static void SavePayload(string directory, FrameLatent latent)
-    {
-        Directory.CreateDirectory(directory);
-        using var encoder = new Entropy.RansEncoder();
-        latent.EncodeInto(encoder);
-        File.WriteAllBytes(Path.Combine(directory, $"{latent.Name}_{latent.Width}x{latent.Height}.stream"), encoder.Flush().ToArray());
-    }
-
     private static string F(double value) => value.ToString("F1", System.Globalization.CultureInfo.InvariantCulture);
-
-    private static Dictionary<string, OfficialFigures> LoadOfficial(string path)
-    {
-        using JsonDocument json = JsonDocument.Parse(File.ReadAllText(path));
-        var figures = new Dictionary<string, OfficialFigures>(StringComparer.Ordinal);
-        foreach (JsonProperty profile in json.RootElement.EnumerateObject())
-        {
-            figures[profile.Name] = new OfficialFigures(
-                profile.Value.GetProperty("encode_msym_per_second").GetDouble(),
-                profile.Value.GetProperty("decode_msym_per_second").GetDouble(),
-                $"side-by-side run, {Path.GetFileName(path)}");
-        }
-        return figures;
-    }
 }

@@ -1,17 +1,11 @@
 using System.ComponentModel;
-using System.Diagnostics;
-using System.Globalization;
-using System.Text.Json;
-using EVC.Stream.Cli.Benchmarks;
+using EVC.Stream.Benchmarks;
+using EVC.Stream.Cli.Usage;
 using EVC.Stream.Evaluation;
-using EVC.Stream.Media;
-using EVC.Stream.Media.Video;
 using EVC.Stream.Model.Codec;
 using EVC.Stream.Model.Models;
 using Spectre.Console;
 using Spectre.Console.Cli;
-using static TorchSharp.torch;
-using EVC.Stream.Imaging;
 
 namespace EVC.Stream.Cli.Commands;
 
@@ -23,13 +17,6 @@ namespace EVC.Stream.Cli.Commands;
 /// </summary>
 internal sealed class RdBenchCommand : Command<RdBenchCommand.Settings>
 {
-    private static readonly JsonSerializerOptions s_json = new()
-    {
-        WriteIndented = true,
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
-
     public sealed class Settings : CommandSettings
     {
         [CommandOption("--images <DIR>")]
@@ -84,210 +71,74 @@ internal sealed class RdBenchCommand : Command<RdBenchCommand.Settings>
             (Images is null) == (Video is null) ? ValidationResult.Error("give --images DIR or --video FILE") : ValidationResult.Success();
     }
 
-    private const string EvcDeterministic = "evc", EvcOfficial = "evc-official";
-
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        FFmpegTool.Require();
-        string name = settings.Images is not null ? Path.GetFileName(Path.GetFullPath(settings.Images).TrimEnd('/')) : Path.GetFileNameWithoutExtension(settings.Video!);
-        string output = Path.GetFullPath(settings.Out ?? Path.Combine("bench-rd", name));
-        Directory.CreateDirectory(output);
-        string[] images = Images(settings, output);
-        if (settings.Count is int count)
-            images = images[..Math.Min(count, images.Length)];
-        if (images.Length == 0)
-            throw new ArgumentException("no PNG images found");
-
-        string[] codecs = settings.Codecs == "all"
-            ? [EvcDeterministic, EvcOfficial, .. ClassicalCodecs.All.Select(c => c.Name)]
+        string[] names = settings.Codecs == "all"
+            ? [EvcRdCodec.DeterministicName, EvcRdCodec.OfficialName, .. ClassicalCodecs.All.Select(c => c.Name)]
             : settings.Codecs.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        foreach (string codec in codecs)
+        foreach (string name in names)
         {
-            if (codec is not (EvcDeterministic or EvcOfficial))
-                ClassicalCodecs.Get(codec);  // validates the name
+            if (!EvcRdCodec.IsEvc(name))
+                ClassicalCodecs.Get(name);  // validates the name
         }
 
-        set_num_threads(settings.Threads ?? Environment.ProcessorCount);
+        TorchThreads.Use(settings.Threads ?? Environment.ProcessorCount);
         EvcModel? model = null;
         string modelLine = "";
-        if (codecs.Any(c => c is EvcDeterministic or EvcOfficial))
-            (model, modelLine) = ModelDefaults.Load(settings.Weights, settings.Arch, CPU);
+        if (names.Any(EvcRdCodec.IsEvc))
+            (model, modelLine) = ModelDefaults.Load(settings.Weights, settings.Arch, ModelDefaults.ChooseDevice("cpu"));
         if (modelLine.Length > 0 && !settings.Json)
             AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(modelLine)}[/]");
-
-        var store = new RdStore(Path.Combine(output, "results.jsonl"));
-        string work = Directory.CreateTempSubdirectory("evc-bench-rd-").FullName;  // bitstreams live only until measured
-        var jobs = new List<(string Image, string Codec, string Setting, double Parameter)>();
-        foreach (string image in images)
+        IRdCodec[] codecs = [.. names.Select(name => name switch
         {
-            string key = Path.GetFileName(image);
-            foreach (string codec in codecs)
-            {
-                if (codec is EvcDeterministic or EvcOfficial)
-                {
-                    for (int rate = 0; rate < model!.QScaleAnchors.shape[0]; rate++)
-                        jobs.Add((image, codec, $"r{rate}", model.Anchor(rate)));
-                }
-                else
-                {
-                    ClassicalCodec classical = ClassicalCodecs.Get(codec);
-                    foreach (double setting in classical.Settings)
-                        jobs.Add((image, codec, $"{classical.SettingName} {setting.ToString(CultureInfo.InvariantCulture)}", setting));
-                }
-            }
-        }
-        var pending = jobs.Where(j => !store.Contains(Path.GetFileName(j.Image), j.Codec, j.Setting)).ToList();
+            EvcRdCodec.DeterministicName => new EvcRdCodec(model!, StreamMode.Deterministic),
+            EvcRdCodec.OfficialName => new EvcRdCodec(model!, StreamMode.Official),
+            _ => (IRdCodec)ClassicalCodecs.Get(name),
+        })];
+
+        RdRunner runner = RdRunner.Plan(new RdRunOptions
+        {
+            Images = settings.Images,
+            Video = settings.Video,
+            Frames = settings.Frames,
+            FrameStep = settings.FrameStep,
+            Count = settings.Count,
+            Codecs = codecs,
+            Anchor = settings.Anchor,
+            Output = settings.Out,
+            ModelName = model?.Architecture.Name,
+        });
         if (!settings.Json)
-            AnsiConsole.MarkupLine($"{images.Length} images × {codecs.Length} codecs: {jobs.Count} codings, {jobs.Count - pending.Count} already done in {Markup.Escape(output)}");
-
-        var originals = new Dictionary<string, (byte[] Rgb, int Width, int Height, PlanarImage Planar)>();
-        foreach (string image in images)
-        {
-            PlanarImage planar = PlanarImage.LoadPng(image);
-            originals[image] = (planar.ToRgb24(), planar.Width, planar.Height, planar);
-        }
-
-        void Run(ProgressTask? task)
-        {
-            // EVC on the torch threads, one at a time; classical codecs two at a time (FFmpeg processes).
-            foreach (var job in pending.Where(j => j.Codec is EvcDeterministic or EvcOfficial))
-            {
-                cancellationToken.ThrowIfCancellationRequested();
-                store.Add(CodeEvc(model!, job.Image, originals[job.Image], job.Codec, job.Setting, job.Parameter));
-                task?.Increment(1);
-            }
-            Parallel.ForEach(pending.Where(j => j.Codec is not (EvcDeterministic or EvcOfficial)),
-                new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount), CancellationToken = cancellationToken }, job =>
-                {
-                    store.Add(CodeClassical(ClassicalCodecs.Get(job.Codec), job.Image, originals[job.Image], job.Setting, job.Parameter, work));
-                    task?.Increment(1);
-                });
-        }
-
-        if (pending.Count > 0)
+            AnsiConsole.MarkupLine($"{runner.Images.Count} images × {codecs.Length} codecs: {runner.Jobs.Count} codings, {runner.Jobs.Count - runner.Pending.Count} already done in {Markup.Escape(runner.Output)}");
+        if (runner.Pending.Count > 0)
         {
             if (settings.Json || Console.IsOutputRedirected)
-                Run(null);
+                runner.Run(null, cancellationToken);
             else
                 AnsiConsole.Progress().Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
-                    .Start(progress => Run(progress.AddTask("coding", maxValue: pending.Count)));
+                    .Start(progress =>
+                    {
+                        ProgressTask task = progress.AddTask("coding", maxValue: runner.Pending.Count);
+                        runner.Run(new CallbackProgress<RdJob>(_ => task.Increment(1)), cancellationToken);
+                    });
         }
 
-        Directory.Delete(work, recursive: true);
-        store.Compact();
-        var imageKeys = images.Select(Path.GetFileName).ToHashSet(StringComparer.Ordinal)!;
-        Dictionary<string, List<RdCurvePoint>> curves = RdStore.Curves(store.Records.Where(r => codecs.Contains(r.Codec)), imageKeys!);
-        var labels = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            [EvcDeterministic] = $"EVC {model?.Architecture.Name} (deterministic)",
-            [EvcOfficial] = $"EVC {model?.Architecture.Name} (official mode)",
-        };
-        foreach (ClassicalCodec c in ClassicalCodecs.All)
-            labels[c.Name] = c.Label;
-        List<BdEntry> bd = curves.ContainsKey(settings.Anchor) ? RdReport.BdTable(curves, settings.Anchor)
-            : throw new ArgumentException($"the anchor {settings.Anchor} is not among the results: add it to --codecs or pick another --anchor");
-
-        bool kodak = name.Equals("kodak", StringComparison.OrdinalIgnoreCase) && images.Length == 24;
-        var published = kodak ? Published() : [];
-        string title = $"{name}: {images.Length} images";
-        File.WriteAllText(Path.Combine(output, "results.md"), RdReport.Markdown(title, curves, bd, settings.Anchor, labels)
-            + (kodak ? "\nPublished EVC points (paper, Kodak) are drawn as dashed triangles for reference; they come from the released, fully trained models.\n" : ""));
-        RdPlot.Save(Path.Combine(output, "rd-psnr.png"), $"{title} — RGB PSNR", "RGB PSNR (dB)",
-            curves.Select(c => (labels.GetValueOrDefault(c.Key, c.Key), c.Value.Select(p => p.Bpp).ToArray(), c.Value.Select(p => p.RgbPsnr).ToArray())), published);
-        RdPlot.Save(Path.Combine(output, "rd-msssim.png"), $"{title} — MS-SSIM", "MS-SSIM (dB, −10·log10(1 − MS-SSIM))",
-            curves.Where(c => c.Value.All(p => double.IsFinite(p.MsSsimDb))).Select(c => (labels.GetValueOrDefault(c.Key, c.Key), c.Value.Select(p => p.Bpp).ToArray(), c.Value.Select(p => p.MsSsimDb).ToArray())));
-        var summary = new { benchmark = "rd", dataset = name, images = images.Length, anchor = settings.Anchor, model = model?.Architecture.Name, bd, curves };
-        File.WriteAllText(Path.Combine(output, "summary.json"), JsonSerializer.Serialize(summary, s_json));
-
+        bool kodak = PublishedEvcCurves.AppliesTo(runner.Dataset, runner.Images.Count);
+        RdRunReport report = runner.Report(kodak ? PublishedEvcCurves.Load() : [], kodak ? PublishedEvcCurves.Note : null);
         if (settings.Json)
         {
-            Console.Out.WriteLine(JsonSerializer.Serialize(summary, s_json));
+            Console.Out.WriteLine(report.Summary.ToJson());
             return 0;
         }
-        var table = new Table().Title($"[bold]{Markup.Escape(title)}, BD-rate against {Markup.Escape(labels.GetValueOrDefault(settings.Anchor, settings.Anchor))}[/]")
+        var table = new Table().Title($"[bold]{Markup.Escape(report.Title)}, BD-rate against {Markup.Escape(report.Label(settings.Anchor))}[/]")
             .AddColumn("codec").AddColumn(new TableColumn("BD-rate (PSNR)").RightAligned()).AddColumn(new TableColumn("BD-PSNR").RightAligned())
             .AddColumn(new TableColumn("BD-rate (MS-SSIM)").RightAligned()).AddColumn("note");
-        foreach (BdEntry e in bd)
-            table.AddRow(Markup.Escape(labels.GetValueOrDefault(e.Codec, e.Codec)), Pct(e.BdRateRgbPsnr), e.BdPsnr is double p ? $"{p:+0.00;-0.00} dB" : "—", Pct(e.BdRateMsSsim), Markup.Escape(e.Note ?? ""));
+        foreach (BdEntry e in report.Summary.Bd)
+            table.AddRow(Markup.Escape(report.Label(e.Codec)), Pct(e.BdRateRgbPsnr), e.BdPsnr is double p ? $"{p:+0.00;-0.00} dB" : "—", Pct(e.BdRateMsSsim), Markup.Escape(e.Note ?? ""));
         AnsiConsole.Write(table);
-        AnsiConsole.MarkupLine($"results: {Markup.Escape(Path.Combine(output, "results.md"))}, rd-psnr.png, rd-msssim.png, summary.json");
+        AnsiConsole.MarkupLine($"results: {Markup.Escape(report.MarkdownPath)}, rd-psnr.png, rd-msssim.png, summary.json");
         return 0;
     }
 
     private static string Pct(double? value) => value is double v ? $"{v:+0.0;-0.0} %" : "—";
-
-    private static string[] Images(Settings settings, string output)
-    {
-        if (settings.Images is not null)
-        {
-            if (!Directory.Exists(settings.Images))
-                throw new DirectoryNotFoundException($"image folder not found: {settings.Images}");
-            string[] files = Directory.GetFiles(settings.Images, "*.png");
-            Array.Sort(files, StringComparer.Ordinal);
-            return files;
-        }
-        if (!File.Exists(settings.Video))
-            throw new FileNotFoundException($"video not found: {settings.Video}", settings.Video);
-        string frames = Path.Combine(output, "frames");
-        Directory.CreateDirectory(frames);
-        if (Directory.GetFiles(frames, "*.png").Length < settings.Frames)
-            FFmpegProcess.Run($"-v error -y -i \"{settings.Video}\" -vf \"select=not(mod(n\\,{settings.FrameStep}))\" -fps_mode vfr -frames:v {settings.Frames} \"{Path.Combine(frames, "frame_%04d.png")}\"");
-        string[] extracted = Directory.GetFiles(frames, "*.png");
-        Array.Sort(extracted, StringComparer.Ordinal);
-        return extracted;
-    }
-
-    private static RdRecord CodeEvc(EvcModel model, string image, (byte[] Rgb, int Width, int Height, PlanarImage Planar) original, string codec, string setting, double q)
-    {
-        var codecInstance = new ImageCodec(model, codec == EvcOfficial ? StreamMode.Official : StreamMode.Deterministic);  // cheap: the model holds the quantised networks
-        using var scope = NewDisposeScope();
-        Tensor x = ImageCodec.Pad(tensor(original.Planar.Data, new long[] { 1, 3, original.Height, original.Width }));
-        long start = Stopwatch.GetTimestamp();
-        byte[] bin = codecInstance.Compress(x, original.Height, original.Width, q, out _);
-        double encode = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        start = Stopwatch.GetTimestamp();
-        Tensor xHat = codecInstance.Decompress(bin, out int height, out int width);
-        using Tensor cropped = xHat.narrow(2, 0, height).narrow(3, 0, width).contiguous().cpu();
-        double decode = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        byte[] rgb = new PlanarImage(width, height, cropped.data<float>().ToArray()).ToRgb24();
-        return Measure(image, original, codec, setting, q, bin.Length, rgb, encode, decode);
-    }
-
-    private static RdRecord CodeClassical(ClassicalCodec codec, string image, (byte[] Rgb, int Width, int Height, PlanarImage Planar) original, string setting, double parameter, string work)
-    {
-        string file = Path.Combine(work, $"{Path.GetFileNameWithoutExtension(image)}.{codec.Name}.{parameter.ToString(CultureInfo.InvariantCulture)}.{codec.Extension}");
-        double encode = codec.Encode(image, file, parameter);
-        long bytes = new FileInfo(file).Length;
-        (byte[] rgb, double decode) = ClassicalCodec.Decode(file);
-        File.Delete(file);
-        if (rgb.Length != original.Rgb.Length)
-            throw new InvalidOperationException($"{codec.Name} decoded {Path.GetFileName(image)} to {rgb.Length} bytes, expected {original.Rgb.Length}");
-        return Measure(image, original, codec.Name, setting, parameter, bytes, rgb, encode, decode);
-    }
-
-    private static RdRecord Measure(string image, (byte[] Rgb, int Width, int Height, PlanarImage Planar) original, string codec, string setting, double parameter,
-        long bytes, byte[] rgb, double encode, double decode)
-    {
-        YuvPsnr yuv = ImageMetrics.Bt709Psnr(original.Rgb, rgb);
-        double msssim = Math.Min(original.Width, original.Height) > 160 ? ImageMetrics.MsSsim(original.Rgb, rgb, original.Width, original.Height) : double.NaN;
-        return new RdRecord(Path.GetFileName(image), original.Width, original.Height, codec, setting, parameter, bytes, bytes * 8.0 / (original.Width * original.Height),
-            PlanarImage.Psnr(original.Rgb, rgb), yuv.Y, yuv.U, yuv.V, yuv.Weighted, msssim, encode, decode);
-    }
-
-    private static List<(string Label, double[] Bpp, double[] Quality)> Published()
-    {
-        string? kit = ReferenceKit.Find(null);
-        string path = kit is null ? "" : Path.GetFullPath(Path.Combine(kit, "..", "published-rd.json"));
-        if (!File.Exists(path))
-            return [];
-        using JsonDocument document = JsonDocument.Parse(File.ReadAllText(path));
-        var curves = new List<(string, double[], double[])>();
-        foreach (JsonProperty curve in document.RootElement.GetProperty("curves").EnumerateObject())
-        {
-            double[] bpp = [.. curve.Value.GetProperty("bpp").EnumerateArray().Select(v => v.GetDouble())];
-            double[] psnr = [.. curve.Value.GetProperty("PSNR").EnumerateArray().Select(v => v.GetDouble())];
-            curves.Add(($"EVC paper {curve.Name} (published)", bpp, psnr));
-        }
-        return curves;
-    }
 }

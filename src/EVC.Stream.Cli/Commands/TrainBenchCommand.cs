@@ -1,14 +1,10 @@
 using System.ComponentModel;
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using EVC.Stream.Cli.Benchmarks;
-using EVC.Stream.Model;
-using EVC.Stream.Model.Models;
-using EVC.Stream.Training;
+using EVC.Stream.Benchmarks;
+using EVC.Stream.Cli.Usage;
 using Spectre.Console;
 using Spectre.Console.Cli;
-using static TorchSharp.torch;
 
 namespace EVC.Stream.Cli.Commands;
 
@@ -20,9 +16,6 @@ namespace EVC.Stream.Cli.Commands;
 /// </summary>
 internal sealed class TrainBenchCommand : Command<TrainBenchCommand.Settings>
 {
-    /// <summary>PyTorch 1.13's step time in the same setting, as measured on this machine (the training issue).</summary>
-    private const double PyTorchSeconds = 0.33;
-
     private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true };
 
     public sealed class Settings : CommandSettings
@@ -69,42 +62,26 @@ internal sealed class TrainBenchCommand : Command<TrainBenchCommand.Settings>
             : ValidationResult.Success();
     }
 
-    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken) =>
-        ExecuteAsync(settings, cancellationToken).GetAwaiter().GetResult();
-
-    private static async Task<int> ExecuteAsync(Settings settings, CancellationToken cancellationToken)
+    public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
         string data = settings.Data ?? ReferenceKit.Dataset(ReferenceKit.Find(null) ?? throw new DirectoryNotFoundException("reference kit not found: give --data DIR"), "train");
-        set_num_threads(settings.Threads);
-        TorchRuntime.RetainFreedMemory();  // no page faults on every step's activations
-        manual_seed(1);
-        var options = new TrainingOptions { BatchSize = settings.Batch, CropSize = settings.Crop, TotalSteps = 3 + (long)settings.Steps * settings.Rounds };
-        await using RdTrainer trainer = RdTrainer.Start(new EvcModel(EvcArchitecture.Get(settings.Arch)), options, data);
-        bool pytorch = settings.PyTorch != "off" && settings.Arch == "EVC_SS";
-        // Rounds alternate ours and PyTorch's, so a slow spell of this shared machine lands on both sides of a ratio.
-        var ours = new List<double>();
-        var theirs = new List<double>();
-        var ratios = new List<double>();
-        for (int round = 0; round < settings.Rounds; round++)
+        IProgress<TrainBenchmarkStep>? steps = settings.Json ? null : new CallbackProgress<TrainBenchmarkStep>(s => AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+            $"[grey]round {s.Round}, step {s.Step}/{s.Steps}{(s.WarmUp ? " (warm-up)" : "")}: {s.Seconds:F3} s, loss {s.Loss:F3}[/]")));
+        IProgress<TrainBenchmarkRound>? rounds = settings.Json ? null : new CallbackProgress<TrainBenchmarkRound>(r => AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+            $"round {r.Round}/{r.Rounds}: ours {r.MedianSeconds:F3} s{(r.PyTorchSeconds is double t ? $", PyTorch {t:F3} s, ratio {r.MedianSeconds / t:F2}" : "")}")));
+        TrainBenchmarkResult result = TrainBenchmark.RunAsync(new TrainBenchmarkOptions
         {
-            List<double> times = TimeSteps(trainer, settings, warmUp: round == 0 ? 3 : 0, round, cancellationToken);
-            double median = BenchmarkMath.Median([.. times]);
-            ours.AddRange(times);
-            double? measured = pytorch ? MeasurePyTorch(settings) : null;
-            pytorch = measured is not null;
-            if (measured is double seconds)
-            {
-                theirs.Add(seconds);
-                ratios.Add(median / seconds);
-            }
-            if (!settings.Json)
-                AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-                    $"round {round + 1}/{settings.Rounds}: ours {median:F3} s{(measured is double t ? $", PyTorch {t:F3} s, ratio {median / t:F2}" : "")}"));
-        }
-        double oursMedian = BenchmarkMath.Median([.. ours]);
-        double reference = theirs.Count > 0 ? BenchmarkMath.Median([.. theirs]) : PyTorchSeconds;
-        double ratio = ratios.Count > 0 ? BenchmarkMath.Median([.. ratios]) : oursMedian / PyTorchSeconds;
-        string source = theirs.Count > 0 ? $"PyTorch measured side by side in {theirs.Count} rounds" : "the issue's figure for PyTorch 1.13 here";
+            Arch = settings.Arch,
+            Batch = settings.Batch,
+            Crop = settings.Crop,
+            Steps = settings.Steps,
+            Rounds = settings.Rounds,
+            Threads = settings.Threads,
+            Data = data,
+            PyTorch = settings.PyTorch != "off",
+        }, steps, rounds, cancellationToken).GetAwaiter().GetResult();
+
+        string source = result.PyTorchMeasuredSideBySide ? $"PyTorch measured side by side in {result.PyTorchRounds} rounds" : "the issue's figure for PyTorch 1.13 here";
         if (settings.Json)
         {
             Console.Out.WriteLine(JsonSerializer.Serialize(new
@@ -115,96 +92,17 @@ internal sealed class TrainBenchCommand : Command<TrainBenchCommand.Settings>
                 crop = settings.Crop,
                 threads = settings.Threads,
                 rounds = settings.Rounds,
-                steps = ours.Count,
-                median_step_seconds = oursMedian,
-                pytorch_step_seconds = reference,
-                pytorch_measured_side_by_side = theirs.Count > 0,
-                round_ratios = ratios,
-                ratio,
+                steps = result.StepSeconds.Count,
+                median_step_seconds = result.MedianStepSeconds,
+                pytorch_step_seconds = result.PyTorchStepSeconds,
+                pytorch_measured_side_by_side = result.PyTorchMeasuredSideBySide,
+                round_ratios = result.RoundRatios,
+                ratio = result.Ratio,
             }, s_json));
             return 0;
         }
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-            $"{settings.Arch}, batch {settings.Batch}, {settings.Crop}x{settings.Crop}, {settings.Threads} threads: median {oursMedian:F3} s per step over {ours.Count} steps; {source}: {reference:F3} s → ratio {ratio:F2} (median of the rounds' ratios; target ≤ 1.0)"));
+            $"{settings.Arch}, batch {settings.Batch}, {settings.Crop}x{settings.Crop}, {settings.Threads} threads: median {result.MedianStepSeconds:F3} s per step over {result.StepSeconds.Count} steps; {source}: {result.PyTorchStepSeconds:F3} s → ratio {result.Ratio:F2} (median of the rounds' ratios; target ≤ 1.0)"));
         return 0;
-    }
-
-    /// <summary>Times <see cref="Settings.Steps"/> training steps (after <paramref name="warmUp"/> untimed ones).</summary>
-    private static List<double> TimeSteps(RdTrainer trainer, Settings settings, int warmUp, int round, CancellationToken cancellationToken)
-    {
-        var times = new List<double>(settings.Steps);
-        for (int step = 0; step < settings.Steps + warmUp; step++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var waited = Stopwatch.StartNew();
-            while (trainer.BatchesReady == 0)
-            {
-                // Time the step, not the data; and stay on the thread that built the model.
-                cancellationToken.ThrowIfCancellationRequested();
-                if (waited.Elapsed > TimeSpan.FromMinutes(2))
-                    throw new TimeoutException("the data loader produced no batch for 2 minutes");
-                Thread.Sleep(5);
-            }
-            long start = Stopwatch.GetTimestamp();
-            VariableRateRdObjective.Result result = trainer.TrainStep(cancellationToken);
-            double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-            double loss = result.Loss.item<float>();
-            result.Loss.Dispose();
-            if (step >= warmUp)
-                times.Add(seconds);
-            if (!settings.Json)
-                AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
-                    $"[grey]round {round + 1}, step {step + 1}/{settings.Steps + warmUp}{(step < warmUp ? " (warm-up)" : "")}: {seconds:F3} s, loss {loss:F3}[/]"));
-        }
-        return times;
-    }
-
-    /// <summary>Runs tools/pytorch/train_step_bench.py with the same settings (after ours, never concurrently); null when unavailable.</summary>
-    private static double? MeasurePyTorch(Settings settings)
-    {
-        string? script = null;
-        for (var folder = new DirectoryInfo(Environment.CurrentDirectory); folder is not null && script is null; folder = folder.Parent)
-        {
-            string candidate = Path.Combine(folder.FullName, "tools", "pytorch", "train_step_bench.py");
-            if (File.Exists(candidate))
-                script = candidate;
-        }
-        if (script is null)
-            return null;
-        // The first python that has torch (Debian's python3-torch lives in /usr/bin/python3 even under pyenv).
-        foreach (string python in new[] { "python3", "/usr/bin/python3" })
-        {
-            double? seconds = RunPyTorch(python, script, settings);
-            if (seconds is not null)
-                return seconds;
-        }
-        return null;
-    }
-
-    private static double? RunPyTorch(string python, string script, Settings settings)
-    {
-        var start = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string argument in new[] { script, "--threads", $"{settings.Threads}", "--batch", $"{settings.Batch}", "--crop", $"{settings.Crop}", "--steps", $"{settings.Steps}" })
-            start.ArgumentList.Add(argument);
-        try
-        {
-            using Process process = Process.Start(start)!;
-            Task<string> stderr = process.StandardError.ReadToEndAsync();  // both pipes drained: no deadlock
-            string stdout = process.StandardOutput.ReadToEnd();
-            stderr.GetAwaiter().GetResult();
-            process.WaitForExit();
-            if (process.ExitCode != 0)
-                return null;  // no torch in this python: fall back to the figure
-            using JsonDocument result = JsonDocument.Parse(stdout.Trim().Split('\n')[^1]);
-            return result.RootElement.GetProperty("median_s").GetDouble();
-        }
-        catch (JsonException)
-        {
-            return null;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return null;  // no python3
-        }
     }
 }

@@ -1,6 +1,8 @@
 using System.ComponentModel;
 using System.Globalization;
-using EVC.Stream.Cli.Benchmarks;
+using EVC.Stream.Benchmarks;
+using EVC.Stream.Media;
+using EVC.Stream.Model;
 using EVC.Stream.Model.Checkpoints;
 using EVC.Stream.Model.Models;
 using EVC.Stream.Training;

@@ -1,10 +1,13 @@
-namespace EVC.Stream.Cli.Benchmarks;
+namespace EVC.Stream.Benchmarks;
 
 /// <summary>Finds the official reference kit: <c>--kit</c>, then <c>$EVC_REFERENCE_KIT</c>, then <c>../shared/reference/evc-official</c> above the working or program directory.</summary>
-internal static class ReferenceKit
+public static class ReferenceKit
 {
+    /// <summary>Where the kit lies relative to a folder above the working or program directory.</summary>
     public const string RelativePath = "shared/reference/evc-official";
 
+    /// <summary>The kit's folder: <paramref name="explicitPath"/> when given (it must exist), else the first found; null when none is.</summary>
+    /// <exception cref="DirectoryNotFoundException"><paramref name="explicitPath"/> does not exist.</exception>
     public static string? Find(string? explicitPath)
     {
         if (!string.IsNullOrEmpty(explicitPath))

@@ -1,42 +1,15 @@
 using System.Diagnostics;
+using System.Text.Json;
 using EVC.Stream.Entropy;
 using EVC.Stream.Entropy.Reference;
 
-namespace EVC.Stream.Cli.Benchmarks;
-
-/// <summary>Speed of one coder on one latent: medians over repetitions.</summary>
-internal sealed record CoderSpeed(double EncodeMs, double DecodeMs, double EncodeMsymPerSecond, double DecodeMsymPerSecond);
-
-/// <summary>Figures of the official C++ coder to compare against, and where they come from.</summary>
-internal sealed record OfficialFigures(double EncodeMsymPerSecond, double DecodeMsymPerSecond, string Source);
-
-/// <summary>All measurements for one latent profile.</summary>
-internal sealed record EntropyProfileResult(
-    string Profile,
-    string Latent,
-    int Symbols,
-    int PayloadBytes,
-    double BitsPerSymbol,
-    CoderSpeed Ours,
-    CoderSpeed ReferencePort,
-    double ParallelEncodeMsymPerSecond,
-    double ParallelDecodeMsymPerSecond,
-    int ParallelThreads,
-    OfficialFigures? Official,
-    double? EncodeRatioVsOfficial,
-    double? DecodeRatioVsOfficial,
-    OfficialFigures? KitReadme,
-    double? EncodeRatioVsKitReadme,
-    double? DecodeRatioVsKitReadme,
-    double EncodeRatioVsReferencePort,
-    double DecodeRatioVsReferencePort,
-    bool PayloadEqualsReferencePort);
+namespace EVC.Stream.Benchmarks;
 
 /// <summary>
 /// <c>evcstream bench entropy</c>: codes a 1080p frame latent with our coder, with a literal port of the official
 /// algorithm side by side in the same run, and on all cores with independent frames; reports medians and ratios.
 /// </summary>
-internal static class EntropyBenchmark
+public static class EntropyBenchmark
 {
     /// <summary>
     /// The official C++ coder (DCVC commit 54e8864, g++ 12 -O3, 2 sub-streams, no worker threads for encoding) timed on
@@ -57,15 +30,50 @@ internal static class EntropyBenchmark
         _ => null,
     };
 
-    public static EntropyProfileResult Run(string profile, FrameLatent latent, int repetitions, int threads, OfficialFigures? official,
-        OfficialFigures? kitReadme, Action<string>? progress = null)
+    /// <summary>
+    /// Every profile: the kit's low-rate and high-rate latents when the kit is found, else a synthetic one; each
+    /// measured with <see cref="Run"/> and, if asked, its payload saved. <paramref name="progress"/> hears what is being measured.
+    /// </summary>
+    public static List<EntropyProfileResult> RunAll(EntropyBenchmarkOptions options, IProgress<string>? progress, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(options);
+        string? kit = ReferenceKit.Find(options.Kit);
+        Dictionary<string, OfficialFigures>? official = options.OfficialFile is null ? null : LoadOfficial(options.OfficialFile);
+
+        var profiles = new List<(string Profile, FrameLatent Latent)>();
+        if (kit is not null)
+        {
+            profiles.Add(("low-rate", FrameLatent.FromKitCase(kit, "ss_kodim01_r1", options.Width, options.Height)));
+            profiles.Add(("high-rate", FrameLatent.FromKitCase(kit, "ss_kodim15_r3", options.Width, options.Height)));
+        }
+        else
+        {
+            profiles.Add(("synthetic", FrameLatent.Synthetic(options.Width, options.Height, seed: 1)));
+        }
+
+        var results = new List<EntropyProfileResult>();
+        foreach ((string profile, FrameLatent latent) in profiles)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            OfficialFigures? figures = official is not null ? official.GetValueOrDefault(profile) : MeasuredOfficial(profile);
+            results.Add(Run(profile, latent, options.Repeat, options.Threads, figures, KitReadmeOfficial(profile), progress));
+            if (options.SavePayloads is not null)
+                SavePayload(options.SavePayloads, latent);
+        }
+        return results;
+    }
+
+    /// <summary>Measures one latent: our coder on one thread, the port of the official algorithm, our coder on <paramref name="threads"/> threads.</summary>
+    public static EntropyProfileResult Run(string profile, FrameLatent latent, int repetitions, int threads, OfficialFigures? official,
+        OfficialFigures? kitReadme, IProgress<string>? progress = null)
+    {
+        ArgumentNullException.ThrowIfNull(latent);
         int symbols = latent.SymbolCount;
         var z = new int[latent.Z.Length];
         var pass0 = new int[latent.Pass0.Length];
         var pass1 = new int[latent.Pass1.Length];
 
-        progress?.Invoke($"{profile}: our coder, single thread");
+        progress?.Report($"{profile}: our coder, single thread");
         using var encoder = new RansEncoder();
         using var decoder = new RansDecoder();
         latent.EncodeInto(encoder);
@@ -94,7 +102,7 @@ internal static class EntropyBenchmark
             throw new InvalidOperationException("the benchmark latent did not round-trip");
         CoderSpeed ours = Speed(encodeTimes, decodeTimes, symbols);
 
-        progress?.Invoke($"{profile}: reference port of the official algorithm");
+        progress?.Report($"{profile}: reference port of the official algorithm");
         var referenceEncodeTimes = new double[repetitions];
         var referenceDecodeTimes = new double[repetitions];
         byte[] referencePayload = [];
@@ -117,7 +125,7 @@ internal static class EntropyBenchmark
         }
         CoderSpeed reference = Speed(referenceEncodeTimes, referenceDecodeTimes, symbols);
 
-        progress?.Invoke($"{profile}: our coder, {threads} threads, independent frames");
+        progress?.Report($"{profile}: our coder, {threads} threads, independent frames");
         (double parallelEncode, double parallelDecode) = Parallel(latent, payload, threads, Math.Max(4, repetitions / 2));
 
         return new EntropyProfileResult(
@@ -131,6 +139,28 @@ internal static class EntropyBenchmark
             ours.EncodeMsymPerSecond / reference.EncodeMsymPerSecond,
             ours.DecodeMsymPerSecond / reference.DecodeMsymPerSecond,
             payload.AsSpan().SequenceEqual(referencePayload));
+    }
+
+    private static void SavePayload(string directory, FrameLatent latent)
+    {
+        Directory.CreateDirectory(directory);
+        using var encoder = new RansEncoder();
+        latent.EncodeInto(encoder);
+        File.WriteAllBytes(Path.Combine(directory, $"{latent.Name}_{latent.Width}x{latent.Height}.stream"), encoder.Flush().ToArray());
+    }
+
+    private static Dictionary<string, OfficialFigures> LoadOfficial(string path)
+    {
+        using JsonDocument json = JsonDocument.Parse(File.ReadAllText(path));
+        var figures = new Dictionary<string, OfficialFigures>(StringComparer.Ordinal);
+        foreach (JsonProperty profile in json.RootElement.EnumerateObject())
+        {
+            figures[profile.Name] = new OfficialFigures(
+                profile.Value.GetProperty("encode_msym_per_second").GetDouble(),
+                profile.Value.GetProperty("decode_msym_per_second").GetDouble(),
+                $"side-by-side run, {Path.GetFileName(path)}");
+        }
+        return figures;
     }
 
     private static CoderSpeed Speed(double[] encodeMs, double[] decodeMs, int symbols)
@@ -190,20 +220,4 @@ internal static class EntropyBenchmark
         }
         return (BenchmarkMath.Median(encodeRuns), BenchmarkMath.Median(decodeRuns));
     }
-}
-
-/// <summary>
-/// Figures of the official coder. <see cref="LowRate"/>/<see cref="HighRate"/>: the official C++ coder (DCVC 54e8864 +
-/// ryg_rans c9d162d, g++ 12.2 -O3 -DNDEBUG) called directly from C++, one sub-stream, the process pinned to one core,
-/// on exactly the tiled 1080p latents of <see cref="FrameLatent.FromKitCase"/>: medians of 55 timings (11 in each of 5
-/// processes) on this kind of machine (2-core AMD EPYC VM, Debian 12), 2026-11-26 — the strictest single-thread
-/// comparison. The kit README figures were timed through the official Python wrapper on an Intel VM, on the kit's
-/// y latent. Method in docs/benchmarks.md; <c>--official FILE</c> replaces the first with a fresh side-by-side run.
-/// </summary>
-internal static class OfficialMeasurements
-{
-    public static readonly OfficialFigures LowRate = new(81.1, 209.1, "official C++ coder called directly, pinned to one core, same latent (docs/benchmarks.md)");
-    public static readonly OfficialFigures HighRate = new(79.9, 127.7, "official C++ coder called directly, pinned to one core, same latent (docs/benchmarks.md)");
-    public static readonly OfficialFigures KitReadmeLowRate = new(46.9, 118.4, "kit README speed probe: official coder through Python, kodim01_r1 y latent");
-    public static readonly OfficialFigures KitReadmeHighRate = new(14.6, 26.5, "kit README speed probe: official coder through Python, kodim15_r3 y latent");
 }

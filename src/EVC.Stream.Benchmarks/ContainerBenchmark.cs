@@ -1,30 +1,31 @@
 using System.Diagnostics;
 using EVC.Stream.Container;
 
-namespace EVC.Stream.Cli.Benchmarks;
-
-/// <summary>Mux and demux speed of one medium (memory or a temporary file); medians over the repetitions.</summary>
-internal sealed record ContainerMediumResult(
-    string Medium,
-    double MuxFps,
-    double DemuxFps,
-    double MuxDemuxFps,
-    double MuxMegabytesPerSecond,
-    double DemuxMegabytesPerSecond,
-    double RatioToTarget,
-    double CpuUtilisation);
+namespace EVC.Stream.Benchmarks;
 
 /// <summary>
 /// <c>bench container</c>: frames of random payloads (1080p-sized EVC frames, 60 KB by default) written with
 /// <see cref="EvcsWriter"/> and read back with <see cref="EvcsReader"/>, CRC-32C on both sides, one packet in flight
 /// at a time (a single core's work), through a <see cref="MemoryStream"/> and through a temporary file.
 /// </summary>
-internal static class ContainerBenchmark
+public static class ContainerBenchmark
 {
     /// <summary>The real-time target: mux + demux of this many 60 KB frames per second on one core.</summary>
     public const double TargetFps = 5000;
 
-    public static ContainerMediumResult[] Run(int frames, int payloadBytes, int repeat, string? directory, Action<string>? progress, CancellationToken cancellationToken)
+    /// <summary>Measures through memory, then through a temporary file; <paramref name="progress"/> hears which medium is measured.</summary>
+    /// <exception cref="DirectoryNotFoundException">The folder for the temporary file does not exist.</exception>
+    public static ContainerBenchmarkResult Run(ContainerBenchmarkOptions options, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Directory is not null && !System.IO.Directory.Exists(options.Directory))
+            throw new DirectoryNotFoundException($"directory not found: {options.Directory}");
+        using var pin = options.PinToOneCore ? new SingleCorePin() : null;
+        ContainerMediumResult[] media = Run(options.Frames, options.PayloadBytes, options.Repeat, options.Directory, progress, cancellationToken);
+        return new ContainerBenchmarkResult(media, pin?.Pinned ?? false);
+    }
+
+    private static ContainerMediumResult[] Run(int frames, int payloadBytes, int repeat, string? directory, IProgress<string>? progress, CancellationToken cancellationToken)
     {
         var payloads = new byte[16][];
         var random = new Random(42);
@@ -43,14 +44,14 @@ internal static class ContainerBenchmark
             EncoderName = "evcstream bench container",
         };
 
-        progress?.Invoke("memory");
+        progress?.Report("memory");
         using var memory = new MemoryStream(frames * (payloadBytes + EvcsConstants.PacketHeaderSize) + 64 * 1024);
         ContainerMediumResult inMemory = Measure("memory", frames, payloadBytes, repeat, payloads, header,
             () => { memory.SetLength(0); return memory; },
             () => { memory.Position = 0; return memory; },
             leaveOpen: true, cancellationToken);
 
-        progress?.Invoke("temporary file");
+        progress?.Report("temporary file");
         string path = Path.Combine(directory ?? Path.GetTempPath(), $"evcstream-bench-{Environment.ProcessId}-{Guid.NewGuid():N}.evcs");
         try
         {

@@ -1,29 +1,43 @@
 using EVC.Stream.Entropy;
 using EVC.Stream.Safetensors;
 
-namespace EVC.Stream.Cli.Benchmarks;
+namespace EVC.Stream.Benchmarks;
 
 /// <summary>
 /// Everything the entropy coder sees for one frame, in the model's call order: z (factorised table, index = channel),
 /// then the two spatial-prior passes (Gaussian table, index from the predicted scale).
 /// </summary>
-internal sealed class FrameLatent
+public sealed class FrameLatent
 {
+    /// <summary>The kit case (or <c>synthetic</c>), used in payload file names.</summary>
     public required string Name { get; init; }
+    /// <summary>Where the latent came from, as reports state it.</summary>
     public required string Source { get; init; }
+    /// <summary>Frame width the latent is sized for.</summary>
     public required int Width { get; init; }
+    /// <summary>Frame height the latent is sized for.</summary>
     public required int Height { get; init; }
+    /// <summary>z symbols, channel by channel.</summary>
     public required int[] Z { get; init; }
+    /// <summary>z table indexes (the channel of each symbol).</summary>
     public required byte[] ZIndexes { get; init; }
+    /// <summary>First spatial-prior pass: symbols.</summary>
     public required int[] Pass0 { get; init; }
+    /// <summary>First spatial-prior pass: Gaussian scale indexes.</summary>
     public required byte[] Pass0Indexes { get; init; }
+    /// <summary>Second spatial-prior pass: symbols.</summary>
     public required int[] Pass1 { get; init; }
+    /// <summary>Second spatial-prior pass: Gaussian scale indexes.</summary>
     public required byte[] Pass1Indexes { get; init; }
+    /// <summary>The factorised table of z.</summary>
     public required CdfTable ZTable { get; init; }
+    /// <summary>The Gaussian table of both passes.</summary>
     public required CdfTable GaussianTable { get; init; }
 
+    /// <summary>Symbols of one frame, all three calls.</summary>
     public int SymbolCount => Z.Length + Pass0.Length + Pass1.Length;
 
+    /// <summary>Encodes the three calls with our coder (the caller flushes).</summary>
     public void EncodeInto(RansEncoder encoder)
     {
         encoder.Encode(Z, ZIndexes, ZTable);
@@ -31,6 +45,7 @@ internal sealed class FrameLatent
         encoder.Encode(Pass1, Pass1Indexes, GaussianTable);
     }
 
+    /// <summary>Encodes the three calls with the port of the official coder (the caller flushes).</summary>
     public void EncodeInto(Entropy.Reference.OfficialRansEncoder encoder)
     {
         encoder.Encode(Z, ZIndexes, ZTable);
@@ -48,6 +63,7 @@ internal sealed class FrameLatent
         decoder.Finish();
     }
 
+    /// <summary>Decodes a payload of the official coder's port into the three scratch buffers.</summary>
     public void DecodeFrom(Entropy.Reference.OfficialRansDecoder decoder, byte[] payload, int[] z, int[] pass0, int[] pass1)
     {
         decoder.SetStream(payload);

@@ -1,0 +1,51 @@
+using EVC.Stream.Evaluation;
+using EVC.Stream.Model.Codec;
+using EVC.Stream.Model.Models;
+
+namespace EVC.Stream.Benchmarks;
+
+/// <summary>EVC in one stream mode as a codec of the RD runner, swept over the model's rate anchors (r0 … r3).</summary>
+public sealed class EvcRdCodec : IRdCodec
+{
+    /// <summary>The name of EVC in deterministic mode.</summary>
+    public const string DeterministicName = "evc";
+
+    /// <summary>The name of EVC in the official stream mode.</summary>
+    public const string OfficialName = "evc-official";
+
+    private readonly ImageCodec _codec;
+
+    /// <summary>EVC with <paramref name="model"/> in <paramref name="mode"/>.</summary>
+    public EvcRdCodec(EvcModel model, StreamMode mode)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        _codec = new ImageCodec(model, mode);  // cheap: the model holds the quantised networks
+        bool official = mode == StreamMode.Official;
+        Name = official ? OfficialName : DeterministicName;
+        Label = $"EVC {model.Architecture.Name} ({(official ? "official mode" : "deterministic")})";
+        Sweep = [.. Enumerable.Range(0, EvcArchitecture.AnchorCount).Select(rate => new RdSetting($"r{rate}", Quality.FromRateIndex(rate).Resolve(model)))];
+    }
+
+    /// <summary>Whether <paramref name="name"/> is one of the EVC codecs.</summary>
+    public static bool IsEvc(string name) => name is DeterministicName or OfficialName;
+
+    /// <inheritdoc/>
+    public string Name { get; }
+
+    /// <inheritdoc/>
+    public string Label { get; }
+
+    /// <inheritdoc/>
+    public IReadOnlyList<RdSetting> Sweep { get; }
+
+    /// <summary>False: the networks already use every torch thread.</summary>
+    public bool CodesInParallel => false;
+
+    /// <inheritdoc/>
+    public RdCoding Code(RdImage image, RdSetting setting, string workFolder)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(setting);
+        return EvcImageCoding.Code(_codec, image.Planar, setting.Parameter, copyInDecodeTime: true);
+    }
+}

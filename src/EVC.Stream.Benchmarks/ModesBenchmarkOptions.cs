@@ -1,0 +1,16 @@
+using EVC.Stream.Model.Models;
+
+namespace EVC.Stream.Benchmarks;
+
+/// <summary>What <see cref="ModesBenchmark"/> codes.</summary>
+public sealed record ModesBenchmarkOptions
+{
+    /// <summary>The model, on the CPU.</summary>
+    public required EvcModel Model { get; init; }
+
+    /// <summary>The PNG images (<see cref="BenchmarkImages.List"/>).</summary>
+    public required IReadOnlyList<string> Images { get; init; }
+
+    /// <summary>CPU threads of the networks. Default: all cores.</summary>
+    public int Threads { get; init; } = Environment.ProcessorCount;
+}

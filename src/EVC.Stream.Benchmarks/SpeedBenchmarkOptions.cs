@@ -1,0 +1,35 @@
+using EVC.Stream.Model.Models;
+using static TorchSharp.torch;
+
+namespace EVC.Stream.Benchmarks;
+
+/// <summary>What <see cref="SpeedBenchmark"/> times.</summary>
+public sealed record SpeedBenchmarkOptions
+{
+    /// <summary>The model, already on <see cref="Device"/>.</summary>
+    public required EvcModel Model { get; init; }
+
+    /// <summary>Where the model runs.</summary>
+    public required Device Device { get; init; }
+
+    /// <summary>Frame width.</summary>
+    public required int Width { get; init; }
+
+    /// <summary>Frame height.</summary>
+    public required int Height { get; init; }
+
+    /// <summary>Measured frames, or batches with <see cref="Batch"/> &gt; 1 (after one warm-up); null for 5 on CPU, 50 on CUDA.</summary>
+    public int? Frames { get; init; }
+
+    /// <summary>Official stream mode (default deterministic).</summary>
+    public bool Official { get; init; }
+
+    /// <summary>Frames per encoder network pass, entropy-coded in parallel. Default 1.</summary>
+    public int Batch { get; init; } = 1;
+
+    /// <summary>CPU threads. Default: all cores.</summary>
+    public int Threads { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>The latency plot; null for <c>bench-speed-&lt;arch&gt;-&lt;size&gt;-&lt;device&gt;.png</c>.</summary>
+    public string? Png { get; init; }
+}

@@ -1,0 +1,18 @@
+using EVC.Stream.Model.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace EVC.Stream.Benchmarks;
+
+/// <summary>Untrained weights for speed measurements of architectures without a shipped model (speed does not depend on the weights).</summary>
+public static class UntrainedModel
+{
+    /// <summary>A freshly initialised <paramref name="arch"/> on <paramref name="device"/>, outside any dispose scope.</summary>
+    public static EvcModel Create(string arch, Device device)
+    {
+        var model = new EvcModel(EvcArchitecture.Get(arch));
+        model.to(device);
+        model.DetachFromDisposeScopes();
+        return model;
+    }
+}
