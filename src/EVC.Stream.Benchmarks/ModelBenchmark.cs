@@ -45,7 +45,7 @@ public static class ModelBenchmark
             using var scope = NewDisposeScope();
             Tensor x = ImageCodec.Pad(tensor(pixels, new long[] { 1, 3, height, width }));
             long start = Stopwatch.GetTimestamp();
-            byte[] bin = codec.Compress(x, height, width, q, out ImageCodec.Trace trace);
+            byte[] bin = codec.Compress(x, height, width, q, out CompressionTrace trace);
             // The official compress also reconstructs x_hat (the encoder-side picture); time the same work.
             using (no_grad())
                 model.Decoder.forward(trace.YHat).clamp_(0, 1);

@@ -25,7 +25,7 @@ public static class SpeedBenchmark
     {
         ArgumentNullException.ThrowIfNull(options);
         int width = options.Width, height = options.Height;
-        bool cuda = options.Device.type == DeviceType.CUDA;
+        bool cuda = !options.Device.IsCpu;
         set_num_threads(options.Threads);
         EvcModel model = options.Model;
         var codec = new ImageCodec(model, options.Official ? StreamMode.Official : StreamMode.Deterministic);
@@ -61,7 +61,7 @@ public static class SpeedBenchmark
             using var scope = NewDisposeScope();
             // End to end: the upload of host pixels and the download of the reconstruction count.
             long start = Stopwatch.GetTimestamp();
-            Tensor x = tensor(pixels, new long[] { batch, 3, paddedHeight, paddedWidth }).to(options.Device);
+            Tensor x = tensor(pixels, new long[] { batch, 3, paddedHeight, paddedWidth }).to(options.Device.Device);
             ImageCodec.FrameSymbols[] symbols = codec.AnalyseBatch(x, q);
             var payloads = new byte[batch][];
             if (batch == 1)

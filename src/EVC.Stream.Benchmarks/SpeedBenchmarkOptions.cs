@@ -1,3 +1,4 @@
+using EVC.Stream.Model.Checkpoints;
 using EVC.Stream.Model.Models;
 using static TorchSharp.torch;
 
@@ -10,7 +11,7 @@ public sealed record SpeedBenchmarkOptions
     public required EvcModel Model { get; init; }
 
     /// <summary>Where the model runs.</summary>
-    public required Device Device { get; init; }
+    public required ComputeDevice Device { get; init; }
 
     /// <summary>Frame width.</summary>
     public required int Width { get; init; }

@@ -1,6 +1,6 @@
+using EVC.Stream.Model.Checkpoints;
 using EVC.Stream.Model.Models;
 using TorchSharp;
-using static TorchSharp.torch;
 
 namespace EVC.Stream.Benchmarks;
 
@@ -8,10 +8,10 @@ namespace EVC.Stream.Benchmarks;
 public static class UntrainedModel
 {
     /// <summary>A freshly initialised <paramref name="arch"/> on <paramref name="device"/>, outside any dispose scope.</summary>
-    public static EvcModel Create(string arch, Device device)
+    public static EvcModel Create(string arch, ComputeDevice device)
     {
         var model = new EvcModel(EvcArchitecture.Get(arch));
-        model.to(device);
+        model.to(device.Device);
         model.DetachFromDisposeScopes();
         return model;
     }

@@ -11,7 +11,7 @@ public sealed class EvcRdCodecTests
     [Fact]
     public void EVC_sweeps_the_models_anchors_and_codes_an_image_back_to_its_size()
     {
-        EvcModel model = UntrainedModel.Create("EVC_SS", TorchSharp.torch.CPU);
+        EvcModel model = UntrainedModel.Create("EVC_SS", EVC.Stream.Model.Checkpoints.ComputeDevice.Cpu);
         var codec = new EvcRdCodec(model, StreamMode.Deterministic);
         Assert.Equal(EvcRdCodec.DeterministicName, codec.Name);
         Assert.Equal("EVC EVC_SS (deterministic)", codec.Label);

@@ -1,3 +1,4 @@
+using EVC.Stream.Model.Checkpoints;
 using System.ComponentModel;
 using System.Text.Json;
 using EVC.Stream.Benchmarks;
@@ -71,12 +72,12 @@ internal sealed class DeterminismBenchCommand : Command<DeterminismBenchCommand.
             ? ReferenceKit.Find(null) ?? throw new DirectoryNotFoundException("reference kit not found (../shared/reference/evc-official): give --images")
             : null;
         string images = settings.Images ?? ReferenceKit.Dataset(kit!, "kodak");
-        var encodeDevice = ModelDefaults.ChooseDevice(settings.EncodeDevice, "--encode-device");
-        var decodeDevice = ModelDefaults.ChooseDevice(settings.DecodeDevice, "--decode-device");
+        ComputeDevice encodeDevice = ComputeDevice.Choose(settings.EncodeDevice, "--encode-device");
+        ComputeDevice decodeDevice = ComputeDevice.Choose(settings.DecodeDevice, "--decode-device");
         List<float[]> crops = DeterminismBenchmark.LoadCrops(images, settings.Count, width, height);
 
-        EvcModel encoderModel = ModelDefaults.Load(settings.Weights, settings.Arch, encodeDevice).Model;
-        EvcModel decoderModel = settings.DecodeDevice == settings.EncodeDevice ? encoderModel : ModelDefaults.Load(settings.Weights, settings.Arch, decodeDevice).Model;
+        EvcModel encoderModel = EvcModelLoader.Load(settings.Weights, settings.Arch, encodeDevice).Model;
+        EvcModel decoderModel = settings.DecodeDevice == settings.EncodeDevice ? encoderModel : EvcModelLoader.Load(settings.Weights, settings.Arch, decodeDevice).Model;
         Quality quality = QualityOption.Parse(settings.Quality);
         IProgress<string>? progress = settings.Json ? null : new CallbackProgress<string>(line => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(line)}…[/]"));
         DeterminismBenchmarkResult outcome = DeterminismBenchmark.Run(new DeterminismBenchmarkOptions

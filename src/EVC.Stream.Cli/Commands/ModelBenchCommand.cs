@@ -1,3 +1,4 @@
+using EVC.Stream.Model.Checkpoints;
 using System.ComponentModel;
 using System.Text.Json;
 using EVC.Stream.Benchmarks;
@@ -47,7 +48,7 @@ internal sealed class ModelBenchCommand : Command<ModelBenchCommand.Settings>
         (int width, int height) = SizeOption.Parse(settings.Size);
         string? weights = settings.Weights;
         if (weights is null && settings.Arch == "EVC_SS")
-            weights = ModelDefaults.FindShipped(AppContext.BaseDirectory, Environment.CurrentDirectory);
+            weights = EvcModelLoader.FindShipped(AppContext.BaseDirectory, Environment.CurrentDirectory);
         ModelBenchmarkResult result = ModelBenchmark.Run(new ModelBenchmarkOptions
         {
             Arch = settings.Arch,

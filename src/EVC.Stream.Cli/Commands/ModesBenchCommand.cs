@@ -1,3 +1,4 @@
+using EVC.Stream.Model.Checkpoints;
 using System.ComponentModel;
 using System.Text.Json;
 using EVC.Stream.Benchmarks;
@@ -35,7 +36,7 @@ internal sealed class ModesBenchCommand : Command<ModesBenchCommand.Settings>
         string[] files = BenchmarkImages.List(images, settings.Count);
         int threads = settings.Threads ?? Environment.ProcessorCount;
         TorchThreads.Use(threads);
-        (EvcModel model, _) = ModelDefaults.Load(settings.Weights, settings.Arch, ModelDefaults.ChooseDevice("cpu"));
+        EvcModel model = EvcModelLoader.Load(settings.Weights, settings.Arch, ComputeDevice.Cpu).Model;
         IProgress<string>? progress = settings.Json ? null : new CallbackProgress<string>(line => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(line)}[/]"));
         List<ModesAnchorResult> results = ModesBenchmark.Run(new ModesBenchmarkOptions { Model = model, Images = files, Threads = threads }, progress, cancellationToken);
 

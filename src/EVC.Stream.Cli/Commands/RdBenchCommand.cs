@@ -1,3 +1,4 @@
+using EVC.Stream.Model.Checkpoints;
 using System.ComponentModel;
 using EVC.Stream.Benchmarks;
 using EVC.Stream.Cli.Usage;
@@ -86,7 +87,7 @@ internal sealed class RdBenchCommand : Command<RdBenchCommand.Settings>
         EvcModel? model = null;
         string modelLine = "";
         if (names.Any(EvcRdCodec.IsEvc))
-            (model, modelLine) = ModelDefaults.Load(settings.Weights, settings.Arch, ModelDefaults.ChooseDevice("cpu"));
+            (model, modelLine) = EvcModelLoader.Load(settings.Weights, settings.Arch, ComputeDevice.Cpu) is var loaded ? (loaded.Model, loaded.Label) : default;
         if (modelLine.Length > 0 && !settings.Json)
             AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(modelLine)}[/]");
         IRdCodec[] codecs = [.. names.Select(name => name switch

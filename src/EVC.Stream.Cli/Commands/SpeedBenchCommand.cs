@@ -1,3 +1,4 @@
+using EVC.Stream.Model.Checkpoints;
 using System.ComponentModel;
 using System.Globalization;
 using System.Text.Json;
@@ -72,12 +73,12 @@ internal sealed class SpeedBenchCommand : Command<SpeedBenchCommand.Settings>
             throw new ArgumentException($"--batch must be positive (got {settings.Batch})");
         if (settings.Frames is < 1)
             throw new ArgumentException($"--frames must be positive (got {settings.Frames})");
-        var device = ModelDefaults.ChooseDevice(settings.DeviceType);
+        ComputeDevice device = ComputeDevice.Choose(settings.DeviceType);
         int threads = settings.Threads ?? Environment.ProcessorCount;
         TorchThreads.Use(threads);
         EvcModel model = settings.Weights is null && settings.Arch != "EVC_SS"
             ? UntrainedModel.Create(settings.Arch, device)
-            : ModelDefaults.Load(settings.Weights, settings.Arch, device).Model;
+            : EvcModelLoader.Load(settings.Weights, settings.Arch, device).Model;
         IProgress<string>? progress = settings.Json ? null : new CallbackProgress<string>(line => AnsiConsole.MarkupLine($"[grey]{line}…[/]"));
         SpeedBenchmarkResult result = SpeedBenchmark.Run(new SpeedBenchmarkOptions
         {

@@ -11,7 +11,7 @@ public sealed class ComputeDevice
     public static ComputeDevice Cpu { get; } = new(CPU);
 
     /// <summary>The torch device.</summary>
-    public Device Device { get; }
+    internal Device Device { get; }
 
     /// <summary>True on the CPU (small batches, frames decoded in parallel).</summary>
     public bool IsCpu => Device.type == TorchSharp.DeviceType.CPU;
