@@ -1,9 +1,6 @@
-using System.Globalization;
-using EVC.Stream.Cli.Usage;
 using EVC.Stream.Container;
 using EVC.Stream.Entropy;
 using EVC.Stream.Safetensors;
-using Spectre.Console.Cli;
 using EVC.Stream.Imaging;
 
 namespace EVC.Stream.Cli;

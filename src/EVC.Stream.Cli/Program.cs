@@ -1,6 +1,4 @@
 using EVC.Stream.Cli.Commands;
-using EVC.Stream.Cli.Usage;
-using Spectre.Console.Cli;
 
 namespace EVC.Stream.Cli;
 

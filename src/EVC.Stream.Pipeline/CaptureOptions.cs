@@ -1,5 +1,3 @@
-using EVC.Stream.Model.Codec;
-
 namespace EVC.Stream.Pipeline;
 
 /// <summary>How a capture run codes its frames. Every value is checked when it is set: a bad one throws there, naming the option, not mid-stream.</summary>

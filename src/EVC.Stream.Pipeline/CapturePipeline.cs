@@ -1,7 +1,4 @@
 using System.Threading.Channels;
-using EVC.Stream.Container;
-using EVC.Stream.Media.Video;
-using EVC.Stream.Model.Codec;
 using EVC.Stream.Pipeline.Capture;
 using static TorchSharp.torch;
 

@@ -1,7 +1,4 @@
-using EVC.Stream.Container;
-using EVC.Stream.Media.Video;
 using EVC.Stream.Model.Checkpoints;
-using EVC.Stream.Model.Codec;
 using EVC.Stream.Model.Models;
 
 namespace EVC.Stream.Pipeline;

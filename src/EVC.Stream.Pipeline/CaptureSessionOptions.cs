@@ -1,4 +1,3 @@
-using EVC.Stream.Media.Video;
 using EVC.Stream.Model.Checkpoints;
 using EVC.Stream.Model.Models;
 

@@ -1,8 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using EVC.Stream.Container;
 using EVC.Stream.Imaging;
-using EVC.Stream.Model.Codec;
 using EVC.Stream.Model.Models;
 using static TorchSharp.torch;
 

@@ -1,6 +1,4 @@
-using EVC.Stream.Container;
 using EVC.Stream.Imaging;
-using EVC.Stream.Model.Codec;
 using EVC.Stream.Model.Models;
 using static TorchSharp.torch;
 

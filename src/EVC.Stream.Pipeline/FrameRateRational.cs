@@ -1,5 +1,3 @@
-using EVC.Stream.Container;
-
 namespace EVC.Stream.Pipeline;
 
 /// <summary>A frame rate as the stream header's rational.</summary>

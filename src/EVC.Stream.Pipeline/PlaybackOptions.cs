@@ -1,5 +1,3 @@
-using EVC.Stream.Container;
-
 namespace EVC.Stream.Pipeline;
 
 /// <summary>How frames are presented.</summary>

@@ -1,7 +1,3 @@
-using EVC.Stream.Container;
-using EVC.Stream.Media.Video;
-using EVC.Stream.Model.Codec;
-
 namespace EVC.Stream.Pipeline;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using EVC.Stream.Container;
-using EVC.Stream.Media.Video;
-using EVC.Stream.Model.Codec;
 using EVC.Stream.Pipeline.Playback;
 
 namespace EVC.Stream.Pipeline;

@@ -1,6 +1,4 @@
-using EVC.Stream.Container;
 using EVC.Stream.Model.Checkpoints;
-using EVC.Stream.Model.Codec;
 using EVC.Stream.Model.Models;
 
 namespace EVC.Stream.Pipeline;

@@ -1,6 +1,4 @@
 using System.Text.RegularExpressions;
-using EVC.Stream.Model.Models;
-using static TorchSharp.torch;
 
 namespace EVC.Stream.Training;
 

@@ -2,7 +2,6 @@ using System.Numerics;
 using System.Runtime.InteropServices;
 using TorchSharp;
 using TorchSharp.Modules;
-using static TorchSharp.torch;
 
 namespace EVC.Stream.Training;
 

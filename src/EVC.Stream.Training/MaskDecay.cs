@@ -1,8 +1,6 @@
 using System.Text.RegularExpressions;
-using EVC.Stream.Model.Models;
 using TorchSharp;
 using TorchSharp.Modules;
-using static TorchSharp.torch;
 
 namespace EVC.Stream.Training;
 

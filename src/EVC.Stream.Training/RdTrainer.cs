@@ -1,9 +1,7 @@
 using System.Runtime.InteropServices;
 using System.Text.Json;
 using EVC.Stream.Model.Checkpoints;
-using EVC.Stream.Model.Models;
 using TorchSharp;
-using static TorchSharp.torch;
 
 namespace EVC.Stream.Training;
 

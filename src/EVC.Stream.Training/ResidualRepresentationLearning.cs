@@ -1,6 +1,3 @@
-using EVC.Stream.Model.Models;
-using static TorchSharp.torch;
-
 namespace EVC.Stream.Training;
 
 /// <summary>

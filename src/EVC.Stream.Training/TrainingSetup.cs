@@ -1,7 +1,5 @@
 using EVC.Stream.Model;
 using EVC.Stream.Model.Checkpoints;
-using EVC.Stream.Model.Models;
-using static TorchSharp.torch;
 
 namespace EVC.Stream.Training;
 

@@ -1,7 +1,5 @@
 using EVC.Stream.Imaging;
 using EVC.Stream.Model.Codec;
-using EVC.Stream.Model.Models;
-using static TorchSharp.torch;
 
 namespace EVC.Stream.Training;
 

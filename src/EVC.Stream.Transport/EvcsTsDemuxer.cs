@@ -1,5 +1,3 @@
-using System.Buffers;
-using EVC.Stream.Container;
 using EVC.Stream.Container.Internal;
 using EVC.Stream.Transport.Internal;
 

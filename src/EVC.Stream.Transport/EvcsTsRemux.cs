@@ -1,6 +1,3 @@
-using System.Buffers;
-using EVC.Stream.Container;
-
 namespace EVC.Stream.Transport;
 
 /// <summary>Converts between the <c>.evcs</c> file format and its MPEG-TS carriage, both ways, keeping every frame bit-identical.</summary>

@@ -1,6 +1,3 @@
-using System.Buffers;
-using EVC.Stream.Container;
-
 namespace EVC.Stream.Transport;
 
 /// <summary>

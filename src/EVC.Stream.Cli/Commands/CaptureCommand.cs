@@ -1,15 +1,10 @@
-using System.ComponentModel;
-using System.Globalization;
 using EVC.Stream.Cli.Live;
-using EVC.Stream.Cli.Usage;
 using EVC.Stream.Container;
 using EVC.Stream.Media.Video;
 using EVC.Stream.Model.Checkpoints;
 using EVC.Stream.Model.Models;
 using EVC.Stream.Pipeline;
 using EVC.Stream.Transport;
-using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace EVC.Stream.Cli.Commands;
 

@@ -1,18 +1,10 @@
-using System.ComponentModel;
-using System.Globalization;
-using System.Text.Json;
 using EVC.Stream.Benchmarks;
-using EVC.Stream.Cli.Usage;
-using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace EVC.Stream.Cli.Commands;
 
 /// <summary><c>evcstream bench container</c>.</summary>
 internal sealed class ContainerBenchCommand : Command<ContainerBenchCommand.Settings>
 {
-    private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-
     public sealed class Settings : CommandSettings
     {
         [CommandOption("--json")]
@@ -78,7 +70,7 @@ internal sealed class ContainerBenchCommand : Command<ContainerBenchCommand.Sett
                 pinned_to_one_core = pinned,
                 machine = new { cores = Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription, runtime = Environment.Version.ToString() },
                 media = results,
-            }, s_json));
+            }, JsonOutput.Options));
             return 0;
         }
 

@@ -1,12 +1,7 @@
 using EVC.Stream.Model.Checkpoints;
-using System.ComponentModel;
-using System.Text.Json;
 using EVC.Stream.Benchmarks;
-using EVC.Stream.Cli.Usage;
 using EVC.Stream.Model.Codec;
 using EVC.Stream.Model.Models;
-using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace EVC.Stream.Cli.Commands;
 
@@ -19,8 +14,6 @@ namespace EVC.Stream.Cli.Commands;
 /// </summary>
 internal sealed class DeterminismBenchCommand : Command<DeterminismBenchCommand.Settings>
 {
-    private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-
     public sealed class Settings : KitImageBenchSettings
     {
         [CommandOption("--count <N>")]
@@ -94,7 +87,7 @@ internal sealed class DeterminismBenchCommand : Command<DeterminismBenchCommand.
 
         if (settings.Json)
         {
-            Console.Out.WriteLine(JsonSerializer.Serialize(new { benchmark = "determinism", encode_device = settings.EncodeDevice, decode_device = settings.DecodeDevice, frames = crops.Count, frame = $"{width}x{height}", rate_index = quality.RateIndex, q_scale = outcome.QScale, results }, s_json));
+            Console.Out.WriteLine(JsonSerializer.Serialize(new { benchmark = "determinism", encode_device = settings.EncodeDevice, decode_device = settings.DecodeDevice, frames = crops.Count, frame = $"{width}x{height}", rate_index = quality.RateIndex, q_scale = outcome.QScale, results }, JsonOutput.Options));
             return 0;
         }
         foreach (StreamMode mode in modes)

@@ -1,17 +1,10 @@
-using System.ComponentModel;
-using System.Text.Json;
 using EVC.Stream.Benchmarks;
-using EVC.Stream.Cli.Usage;
-using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace EVC.Stream.Cli.Commands;
 
 /// <summary><c>evcstream bench entropy</c>.</summary>
 internal sealed class EntropyBenchCommand : Command<EntropyBenchCommand.Settings>
 {
-    private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-
     public sealed class Settings : CommandSettings
     {
         [CommandOption("--json")]
@@ -75,7 +68,7 @@ internal sealed class EntropyBenchCommand : Command<EntropyBenchCommand.Settings
                 frame = $"{width}x{height}",
                 machine = new { cores = Environment.ProcessorCount, os = System.Runtime.InteropServices.RuntimeInformation.OSDescription, runtime = Environment.Version.ToString() },
                 profiles = results,
-            }, s_json));
+            }, JsonOutput.Options));
             return 0;
         }
 

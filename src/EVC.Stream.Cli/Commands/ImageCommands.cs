@@ -1,11 +1,7 @@
-using System.ComponentModel;
 using EVC.Stream.Media;
 using EVC.Stream.Model;
 using EVC.Stream.Model.Codec;
 using EVC.Stream.Model.Models;
-using EVC.Stream.Cli.Usage;
-using Spectre.Console;
-using Spectre.Console.Cli;
 using EVC.Stream.Model.Checkpoints;
 using EVC.Stream.Pipeline;
 using EVC.Stream.Imaging;

@@ -1,18 +1,10 @@
-using System.ComponentModel;
-using System.Globalization;
-using System.Text.Json;
-using EVC.Stream.Cli.Usage;
 using EVC.Stream.Container;
-using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace EVC.Stream.Cli.Commands;
 
 /// <summary><c>evcstream info FILE</c>: header, frame statistics and damage of an <c>.evcs</c> stream.</summary>
 internal sealed class InfoCommand : AsyncCommand<InfoCommand.Settings>
 {
-    private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-
     public sealed class Settings : CommandSettings
     {
         [CommandArgument(0, "<FILE>")]
@@ -57,7 +49,7 @@ internal sealed class InfoCommand : AsyncCommand<InfoCommand.Settings>
         StreamReport report = await StreamReport.ReadAsync(settings.File, cancellationToken).ConfigureAwait(false);
         if (settings.Json)
         {
-            Console.Out.WriteLine(JsonSerializer.Serialize(report.ToJson(), s_json));
+            Console.Out.WriteLine(JsonSerializer.Serialize(report.ToJson(), JsonOutput.Options));
             return 0;
         }
         report.Render(AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Out) }));

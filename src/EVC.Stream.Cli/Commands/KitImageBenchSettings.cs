@@ -1,6 +1,3 @@
-using System.ComponentModel;
-using Spectre.Console.Cli;
-
 namespace EVC.Stream.Cli.Commands;
 
 /// <summary>Options of the benchmarks that run the reference kit's model (or given weights) over a folder of images.</summary>

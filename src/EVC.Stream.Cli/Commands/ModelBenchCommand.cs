@@ -1,10 +1,5 @@
 using EVC.Stream.Model.Checkpoints;
-using System.ComponentModel;
-using System.Text.Json;
 using EVC.Stream.Benchmarks;
-using EVC.Stream.Cli.Usage;
-using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace EVC.Stream.Cli.Commands;
 
@@ -14,8 +9,6 @@ namespace EVC.Stream.Cli.Commands;
 /// </summary>
 internal sealed class ModelBenchCommand : Command<ModelBenchCommand.Settings>
 {
-    private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-
     public sealed class Settings : CommandSettings
     {
         [CommandOption("--arch <ARCH>")]
@@ -68,7 +61,7 @@ internal sealed class ModelBenchCommand : Command<ModelBenchCommand.Settings>
                 official_compress_seconds = result.OfficialCompressSeconds, official_decompress_seconds = result.OfficialDecompressSeconds,
                 compress_ratio = c / result.OfficialCompressSeconds,
                 decompress_ratio = d / result.OfficialDecompressSeconds,
-            }, s_json));
+            }, JsonOutput.Options));
             return 0;
         }
         var table = new Table().Title($"[bold]{settings.Arch}, {width}x{height}, {settings.Threads} thread(s), medians of {settings.Repeat}[/]")

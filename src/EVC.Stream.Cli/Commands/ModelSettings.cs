@@ -1,7 +1,5 @@
-using System.ComponentModel;
 using EVC.Stream.Model.Codec;
 using EVC.Stream.Model.Checkpoints;
-using Spectre.Console.Cli;
 
 namespace EVC.Stream.Cli.Commands;
 

@@ -1,8 +1,5 @@
-using System.ComponentModel;
 using EVC.Stream.Model.Checkpoints;
 using EVC.Stream.Model.Models;
-using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace EVC.Stream.Cli.Commands;
 

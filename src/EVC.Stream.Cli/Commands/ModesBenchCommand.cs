@@ -1,11 +1,6 @@
 using EVC.Stream.Model.Checkpoints;
-using System.ComponentModel;
-using System.Text.Json;
 using EVC.Stream.Benchmarks;
-using EVC.Stream.Cli.Usage;
 using EVC.Stream.Model.Models;
-using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace EVC.Stream.Cli.Commands;
 
@@ -16,8 +11,6 @@ namespace EVC.Stream.Cli.Commands;
 /// </summary>
 internal sealed class ModesBenchCommand : Command<ModesBenchCommand.Settings>
 {
-    private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-
     public sealed class Settings : KitImageBenchSettings
     {
         [CommandOption("--count <N>")]
@@ -42,7 +35,7 @@ internal sealed class ModesBenchCommand : Command<ModesBenchCommand.Settings>
 
         if (settings.Json)
         {
-            Console.Out.WriteLine(JsonSerializer.Serialize(new { benchmark = "modes", images, count = files.Length, arch = model.Architecture.Name, threads, results }, s_json));
+            Console.Out.WriteLine(JsonSerializer.Serialize(new { benchmark = "modes", images, count = files.Length, arch = model.Architecture.Name, threads, results }, JsonOutput.Options));
             return 0;
         }
         var table = new Table().Title($"[bold]official vs deterministic mode, {files.Length} images, {model.Architecture.Name}[/]")

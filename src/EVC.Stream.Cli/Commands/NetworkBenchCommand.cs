@@ -1,10 +1,4 @@
-using System.ComponentModel;
-using System.Globalization;
-using System.Text.Json;
 using EVC.Stream.Benchmarks;
-using EVC.Stream.Cli.Usage;
-using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace EVC.Stream.Cli.Commands;
 
@@ -16,8 +10,6 @@ namespace EVC.Stream.Cli.Commands;
 /// </summary>
 internal sealed class NetworkBenchCommand : Command<NetworkBenchCommand.Settings>
 {
-    private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-
     public sealed class Settings : CommandSettings
     {
         [CommandOption("--transports <LIST>")]
@@ -60,7 +52,7 @@ internal sealed class NetworkBenchCommand : Command<NetworkBenchCommand.Settings
 
         if (settings.Json)
         {
-            Console.Out.WriteLine(JsonSerializer.Serialize(new { benchmark = "network", runs }, s_json));
+            Console.Out.WriteLine(JsonSerializer.Serialize(new { benchmark = "network", runs }, JsonOutput.Options));
             return 0;
         }
         var table = new Table().Title("[bold]glass-to-glass over loopback (capture → URL → decode), ms[/]")

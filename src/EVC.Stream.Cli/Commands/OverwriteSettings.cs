@@ -1,7 +1,3 @@
-using System.ComponentModel;
-using Spectre.Console;
-using Spectre.Console.Cli;
-
 namespace EVC.Stream.Cli.Commands;
 
 /// <summary>-y / -n of every command that writes a file, as in ffmpeg (here -n is the default).</summary>

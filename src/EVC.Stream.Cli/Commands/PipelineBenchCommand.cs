@@ -1,11 +1,5 @@
-using System.ComponentModel;
-using System.Globalization;
-using System.Text.Json;
 using EVC.Stream.Benchmarks;
-using EVC.Stream.Cli.Usage;
 using EVC.Stream.Pipeline;
-using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace EVC.Stream.Cli.Commands;
 
@@ -17,8 +11,6 @@ namespace EVC.Stream.Cli.Commands;
 /// </summary>
 internal sealed class PipelineBenchCommand : Command<PipelineBenchCommand.Settings>
 {
-    private static readonly JsonSerializerOptions s_json = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-
     public sealed class Settings : CommandSettings
     {
         [CommandOption("-s|--size <WxH>")]
@@ -66,7 +58,7 @@ internal sealed class PipelineBenchCommand : Command<PipelineBenchCommand.Settin
 
         if (settings.Json)
         {
-            Console.Out.WriteLine(JsonSerializer.Serialize(new { benchmark = "pipeline", cores = Environment.ProcessorCount, target_fps = 60, results, rss_mib_every_100_frames = rss }, s_json));
+            Console.Out.WriteLine(JsonSerializer.Serialize(new { benchmark = "pipeline", cores = Environment.ProcessorCount, target_fps = 60, results, rss_mib_every_100_frames = rss }, JsonOutput.Options));
             return 0;
         }
         foreach (PipelineRunResult r in results)

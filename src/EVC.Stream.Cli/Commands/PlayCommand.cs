@@ -1,12 +1,8 @@
-using System.ComponentModel;
-using System.Globalization;
 using EVC.Stream.Cli.Live;
-using EVC.Stream.Cli.Usage;
 using EVC.Stream.Container;
 using EVC.Stream.Media.Video;
 using EVC.Stream.Model.Checkpoints;
 using EVC.Stream.Pipeline;
-using Spectre.Console.Cli;
 
 namespace EVC.Stream.Cli.Commands;
 

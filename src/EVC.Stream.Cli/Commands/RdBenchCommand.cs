@@ -1,12 +1,8 @@
 using EVC.Stream.Model.Checkpoints;
-using System.ComponentModel;
 using EVC.Stream.Benchmarks;
-using EVC.Stream.Cli.Usage;
 using EVC.Stream.Evaluation;
 using EVC.Stream.Model.Codec;
 using EVC.Stream.Model.Models;
-using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace EVC.Stream.Cli.Commands;
 

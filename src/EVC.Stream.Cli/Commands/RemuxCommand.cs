@@ -1,8 +1,4 @@
-using System.ComponentModel;
-using EVC.Stream.Cli.Usage;
 using EVC.Stream.Container;
-using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace EVC.Stream.Cli.Commands;
 

@@ -1,13 +1,7 @@
 using EVC.Stream.Model.Checkpoints;
-using System.ComponentModel;
-using System.Globalization;
-using System.Text.Json;
 using EVC.Stream.Benchmarks;
-using EVC.Stream.Cli.Usage;
 using EVC.Stream.Evaluation;
 using EVC.Stream.Model.Models;
-using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace EVC.Stream.Cli.Commands;
 

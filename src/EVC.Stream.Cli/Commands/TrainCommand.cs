@@ -1,13 +1,9 @@
-using System.ComponentModel;
-using System.Globalization;
 using EVC.Stream.Benchmarks;
 using EVC.Stream.Media;
 using EVC.Stream.Model;
 using EVC.Stream.Model.Checkpoints;
 using EVC.Stream.Model.Models;
 using EVC.Stream.Training;
-using Spectre.Console;
-using Spectre.Console.Cli;
 
 namespace EVC.Stream.Cli.Commands;
 

@@ -1,4 +1,3 @@
-using EVC.Stream.Cli.Usage;
 using EVC.Stream.Container;
 using EVC.Stream.Transport;
 

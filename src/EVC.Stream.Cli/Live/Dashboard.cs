@@ -1,7 +1,4 @@
-using System.Globalization;
-using System.Text.Json;
 using EVC.Stream.Pipeline;
-using Spectre.Console;
 
 namespace EVC.Stream.Cli.Live;
 

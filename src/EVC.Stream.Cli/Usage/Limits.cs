@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace EVC.Stream.Cli.Usage;
 
 /// <summary>

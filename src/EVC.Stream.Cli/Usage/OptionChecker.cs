@@ -1,6 +1,4 @@
-using System.Globalization;
 using System.Reflection;
-using Spectre.Console.Cli;
 
 namespace EVC.Stream.Cli.Usage;
 

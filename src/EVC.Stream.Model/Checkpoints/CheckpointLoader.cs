@@ -1,6 +1,5 @@
 using System.Text;
 using EVC.Stream.Model.Models;
-using static TorchSharp.torch;
 
 namespace EVC.Stream.Model.Checkpoints;
 

@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace EVC.Stream.Model.Checkpoints;
 
 /// <summary>Where a model runs: the CPU or the CUDA device, chosen from <c>cpu</c>, <c>cuda</c> or <c>auto</c>.</summary>

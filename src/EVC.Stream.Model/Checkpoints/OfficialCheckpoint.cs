@@ -1,7 +1,6 @@
 using System.Collections;
 using TorchSharp;
 using TorchSharp.PyBridge;
-using static TorchSharp.torch;
 
 namespace EVC.Stream.Model.Checkpoints;
 

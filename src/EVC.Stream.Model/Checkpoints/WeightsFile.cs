@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Security.Cryptography;
 using EVC.Stream.Model.Models;
 using EVC.Stream.Safetensors;
-using static TorchSharp.torch;
 
 namespace EVC.Stream.Model.Checkpoints;
 

@@ -2,7 +2,6 @@ using EVC.Stream.Entropy;
 using EVC.Stream.Model.Deterministic;
 using EVC.Stream.Model.EntropyModels;
 using EVC.Stream.Model.Models;
-using static TorchSharp.torch;
 
 namespace EVC.Stream.Model.Codec;
 

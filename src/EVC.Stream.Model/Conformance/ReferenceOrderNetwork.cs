@@ -1,6 +1,5 @@
 using System.Buffers;
 using TorchSharp;
-using static TorchSharp.torch;
 
 namespace EVC.Stream.Model.Conformance;
 

@@ -1,5 +1,4 @@
 using EVC.Stream.Model.Models;
-using static TorchSharp.torch;
 
 namespace EVC.Stream.Model.Conformance;
 

@@ -1,6 +1,5 @@
 using EVC.Stream.Model.EntropyModels;
 using EVC.Stream.Model.Models;
-using static TorchSharp.torch;
 
 namespace EVC.Stream.Model.Deterministic;
 

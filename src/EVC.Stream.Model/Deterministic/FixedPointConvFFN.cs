@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace EVC.Stream.Model.Deterministic;
 
 /// <summary>Official prior-variant <c>ConvFFN</c> on fixed point: <c>x + lrelu(1x1(lrelu(1x1(x), 0.1)), 0.1)</c>.</summary>

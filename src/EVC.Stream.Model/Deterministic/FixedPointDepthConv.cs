@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace EVC.Stream.Model.Deterministic;
 
 /// <summary>Official prior-variant <c>DepthConv</c> on fixed point: 1x1, LeakyReLU(0.01), depthwise 3x3, 1x1, plus shortcut.</summary>

@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace EVC.Stream.Model.Deterministic;
 
 /// <summary>A sequence of fixed-point blocks (an official <c>nn.Sequential</c> of DepthConvBlocks).</summary>

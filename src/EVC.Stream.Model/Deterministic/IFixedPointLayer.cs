@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace EVC.Stream.Model.Deterministic;
 
 /// <summary>A layer on fixed-point activations (see <see cref="FixedPoint"/>).</summary>

@@ -1,5 +1,4 @@
 using EVC.Stream.Entropy;
-using static TorchSharp.torch;
 
 namespace EVC.Stream.Model.EntropyModels;
 

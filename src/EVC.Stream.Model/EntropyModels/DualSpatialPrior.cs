@@ -1,5 +1,4 @@
 using EVC.Stream.Model.Layers;
-using static TorchSharp.torch;
 
 namespace EVC.Stream.Model.EntropyModels;
 

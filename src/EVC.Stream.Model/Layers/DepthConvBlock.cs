@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace EVC.Stream.Model.Layers;
 
 /// <summary>Official <c>DepthConvBlock</c>: a <see cref="DepthConv"/> followed by a <see cref="ConvFFN"/> (child <c>block</c>).</summary>

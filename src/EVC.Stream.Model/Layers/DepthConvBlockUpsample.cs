@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace EVC.Stream.Model.Layers;
 
 /// <summary>Official <c>DepthConvBlockUpsample</c> (hyper decoder): DepthConv, ConvFFN, a 1x1 convolution to 4× channels, pixel shuffle.</summary>

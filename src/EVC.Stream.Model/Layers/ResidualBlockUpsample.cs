@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace EVC.Stream.Model.Layers;
 
 /// <summary>Official <c>ResidualBlockUpsample</c>: sub-pixel upsampling with a sub-pixel shortcut.</summary>

@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace EVC.Stream.Model.Layers;
 
 /// <summary>Official <c>ResidualBlockWithStride</c>: a strided 3x3 convolution pair with a strided 1x1 shortcut.</summary>

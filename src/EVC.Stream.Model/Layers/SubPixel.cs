@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace EVC.Stream.Model.Layers;
 
 /// <summary>3x3 sub-pixel convolution helpers of the official <c>layers.py</c>.</summary>

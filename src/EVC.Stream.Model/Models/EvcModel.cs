@@ -3,7 +3,6 @@ using EVC.Stream.Model.Conformance;
 using EVC.Stream.Model.Deterministic;
 using EVC.Stream.Model.EntropyModels;
 using TorchSharp.Modules;
-using static TorchSharp.torch;
 
 namespace EVC.Stream.Model.Models;
 

@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace EVC.Stream.Model.Models;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using EVC.Stream.Model.Codec;
-
 namespace EVC.Stream.Pipeline.Capture;
 
 /// <summary>A frame the networks have turned into symbols, waiting for an entropy coder.</summary>

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Threading.Channels;
-using EVC.Stream.Media.Video;
 
 namespace EVC.Stream.Pipeline.Capture;
 

@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using EVC.Stream.Media.Video;
 
 namespace EVC.Stream.Pipeline.Capture;
 

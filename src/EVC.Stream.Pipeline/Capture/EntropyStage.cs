@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Threading.Channels;
-using EVC.Stream.Model.Codec;
 
 namespace EVC.Stream.Pipeline.Capture;
 

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Threading.Channels;
-using EVC.Stream.Media.Video;
-using EVC.Stream.Model.Codec;
 using static TorchSharp.torch;
 
 namespace EVC.Stream.Pipeline.Capture;

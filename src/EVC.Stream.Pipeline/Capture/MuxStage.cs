@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Threading.Channels;
-using EVC.Stream.Container;
-using EVC.Stream.Media.Video;
 
 namespace EVC.Stream.Pipeline.Capture;
 

@@ -1,5 +1,3 @@
-using EVC.Stream.Container;
-
 namespace EVC.Stream.Pipeline.Playback;
 
 /// <summary>A packet handed to a reserved decoder, and the slot its frame goes to.</summary>

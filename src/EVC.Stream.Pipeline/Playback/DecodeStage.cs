@@ -1,10 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using EVC.Stream.Container;
 using EVC.Stream.Entropy;
 using EVC.Stream.Imaging;
-using EVC.Stream.Media.Video;
-using EVC.Stream.Model.Codec;
 using static TorchSharp.torch;
 
 namespace EVC.Stream.Pipeline.Playback;

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using EVC.Stream.Container;
 
 namespace EVC.Stream.Pipeline.Playback;
 

@@ -1,5 +1,3 @@
-using EVC.Stream.Media.Video;
-
 namespace EVC.Stream.Pipeline.Playback;
 
 /// <summary>A window's keys: quit, pause and resume, seek; every key wakes whatever waits so it re-evaluates.</summary>

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using EVC.Stream.Media.Video;
 
 namespace EVC.Stream.Pipeline.Playback;
 

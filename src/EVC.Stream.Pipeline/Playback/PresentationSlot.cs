@@ -1,5 +1,3 @@
-using EVC.Stream.Media.Video;
-
 namespace EVC.Stream.Pipeline.Playback;
 
 /// <summary>A dispatched packet's place in presentation order; its frame arrives when a decoder is done.</summary>

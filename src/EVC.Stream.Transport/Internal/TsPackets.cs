@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace EVC.Stream.Transport.Internal;
 
 /// <summary>Writes transport-stream packets: PES payloads split over packets, PCR-only packets, stuffing.</summary>

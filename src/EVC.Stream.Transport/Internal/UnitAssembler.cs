@@ -1,5 +1,3 @@
-using System.Buffers;
-
 namespace EVC.Stream.Transport.Internal;
 
 /// <summary>

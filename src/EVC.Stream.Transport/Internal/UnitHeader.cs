@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using EVC.Stream.Container;
 using EVC.Stream.Container.Internal;
 
 namespace EVC.Stream.Transport.Internal;
