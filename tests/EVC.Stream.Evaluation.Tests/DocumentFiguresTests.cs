@@ -26,7 +26,7 @@ public sealed partial class DocumentFiguresTests
     private static double EvcBdRate(JsonElement summary, string metric) =>
         summary.GetProperty("bd").EnumerateArray().Single(b => b.GetProperty("codec").GetString() == "evc").GetProperty(metric).GetDouble();
 
-    private static double D(string text) => double.Parse(text, CultureInfo.InvariantCulture);
+    private static double D(string text) => double.Parse(text.Replace('\u2212', '-'), CultureInfo.InvariantCulture);  // documents write U+2212 for minus
 
     [Theory]
     [InlineData("README.md")]
