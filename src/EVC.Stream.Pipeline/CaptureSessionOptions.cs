@@ -4,10 +4,9 @@ using EVC.Stream.Model.Models;
 namespace EVC.Stream.Pipeline;
 
 /// <summary>What a <see cref="CaptureSession"/> captures, with which model, and how it codes.</summary>
-public sealed record CaptureSessionOptions
+public sealed record CaptureSessionOptions : ModelSessionOptions
 {
     private readonly int? _batchSize;
-    private readonly int? _threads;
     private readonly double _targetBitrate;
     private readonly int _encoderLevel = -1;
     private readonly int _entropyWorkers = Math.Max(1, Environment.ProcessorCount - 1);
@@ -17,22 +16,6 @@ public sealed record CaptureSessionOptions
 
     /// <summary>The source's geometry and clock, when already probed; null: <see cref="CaptureSession.OpenAsync"/> probes it.</summary>
     public VideoFormat? Format { get; init; }
-
-    /// <summary>Official checkpoint or our safetensors; null (default): the shipped default model.</summary>
-    public string? Weights { get; init; }
-
-    /// <summary>The architecture of an official checkpoint (default EVC_SS).</summary>
-    public string? Architecture { get; init; }
-
-    /// <summary>Where the model runs. Default: CUDA when available.</summary>
-    public ComputeDevice? Device { get; init; }
-
-    /// <summary>libtorch CPU threads; null (default): every core.</summary>
-    public int? Threads
-    {
-        get => _threads;
-        init => _threads = value is null or (>= 1 and <= 1024) ? value : throw new ArgumentOutOfRangeException(nameof(Threads), value, "Threads must be 1..1024");
-    }
 
     /// <summary>Frames per network pass; null (default): 1 on CPU, 4 on CUDA.</summary>
     public int? BatchSize

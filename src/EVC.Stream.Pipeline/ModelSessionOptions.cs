@@ -1,0 +1,25 @@
+using EVC.Stream.Model.Checkpoints;
+
+namespace EVC.Stream.Pipeline;
+
+/// <summary>What capture and playback sessions share: which model to load, where it runs, with how many threads.</summary>
+public abstract record ModelSessionOptions
+{
+    private readonly int? _threads;
+
+    /// <summary>Official checkpoint or our safetensors; null (default): the shipped default model.</summary>
+    public string? Weights { get; init; }
+
+    /// <summary>The architecture of an official checkpoint; null (default): the stream header's when playing, EVC_SS when capturing.</summary>
+    public string? Architecture { get; init; }
+
+    /// <summary>Where the model runs. Default: CUDA when available.</summary>
+    public ComputeDevice? Device { get; init; }
+
+    /// <summary>libtorch CPU threads (a player shares them out between its decoders); null (default): every core.</summary>
+    public int? Threads
+    {
+        get => _threads;
+        init => _threads = value is null or (>= 1 and <= 1024) ? value : throw new ArgumentOutOfRangeException(nameof(Threads), value, "Threads must be 1..1024");
+    }
+}
