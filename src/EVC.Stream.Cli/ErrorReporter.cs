@@ -1,4 +1,3 @@
-using EVC.Stream.Container;
 using EVC.Stream.Entropy;
 using EVC.Stream.Safetensors;
 using EVC.Stream.Imaging;

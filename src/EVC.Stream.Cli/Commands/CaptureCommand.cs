@@ -1,9 +1,3 @@
-using EVC.Stream.Cli.Live;
-using EVC.Stream.Container;
-using EVC.Stream.Media.Video;
-using EVC.Stream.Model.Checkpoints;
-using EVC.Stream.Model.Models;
-using EVC.Stream.Pipeline;
 using EVC.Stream.Transport;
 
 namespace EVC.Stream.Cli.Commands;

@@ -1,5 +1,3 @@
-using EVC.Stream.Benchmarks;
-
 namespace EVC.Stream.Cli.Commands;
 
 /// <summary><c>evcstream bench container</c>.</summary>

@@ -1,8 +1,3 @@
-using EVC.Stream.Model.Checkpoints;
-using EVC.Stream.Benchmarks;
-using EVC.Stream.Model.Codec;
-using EVC.Stream.Model.Models;
-
 namespace EVC.Stream.Cli.Commands;
 
 /// <summary>

@@ -1,9 +1,5 @@
 using EVC.Stream.Media;
 using EVC.Stream.Model;
-using EVC.Stream.Model.Codec;
-using EVC.Stream.Model.Models;
-using EVC.Stream.Model.Checkpoints;
-using EVC.Stream.Pipeline;
 using EVC.Stream.Imaging;
 
 namespace EVC.Stream.Cli.Commands;

@@ -1,5 +1,3 @@
-using EVC.Stream.Container;
-
 namespace EVC.Stream.Cli.Commands;
 
 /// <summary><c>evcstream info FILE</c>: header, frame statistics and damage of an <c>.evcs</c> stream.</summary>

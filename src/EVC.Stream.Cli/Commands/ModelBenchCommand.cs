@@ -1,6 +1,3 @@
-using EVC.Stream.Model.Checkpoints;
-using EVC.Stream.Benchmarks;
-
 namespace EVC.Stream.Cli.Commands;
 
 /// <summary>

@@ -1,6 +1,3 @@
-using EVC.Stream.Model.Codec;
-using EVC.Stream.Model.Checkpoints;
-
 namespace EVC.Stream.Cli.Commands;
 
 /// <summary>Options shared by every command that runs a model on single images.</summary>

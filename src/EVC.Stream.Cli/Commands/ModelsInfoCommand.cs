@@ -1,6 +1,3 @@
-using EVC.Stream.Model.Checkpoints;
-using EVC.Stream.Model.Models;
-
 namespace EVC.Stream.Cli.Commands;
 
 /// <summary><c>evcstream models info Y</c>.</summary>

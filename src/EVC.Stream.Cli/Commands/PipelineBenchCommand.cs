@@ -1,6 +1,3 @@
-using EVC.Stream.Benchmarks;
-using EVC.Stream.Pipeline;
-
 namespace EVC.Stream.Cli.Commands;
 
 /// <summary>

@@ -1,9 +1,3 @@
-using EVC.Stream.Cli.Live;
-using EVC.Stream.Container;
-using EVC.Stream.Media.Video;
-using EVC.Stream.Model.Checkpoints;
-using EVC.Stream.Pipeline;
-
 namespace EVC.Stream.Cli.Commands;
 
 /// <summary><c>evcstream play IN.evcs</c>: real-time playback paced by the timestamps.</summary>

@@ -1,5 +1,3 @@
-using EVC.Stream.Container;
-
 namespace EVC.Stream.Cli.Commands;
 
 /// <summary>

@@ -1,7 +1,4 @@
-using EVC.Stream.Model.Checkpoints;
-using EVC.Stream.Benchmarks;
 using EVC.Stream.Evaluation;
-using EVC.Stream.Model.Models;
 
 namespace EVC.Stream.Cli.Commands;
 

@@ -1,5 +1,3 @@
-using EVC.Stream.Container;
-
 namespace EVC.Stream.Cli.Commands;
 
 /// <summary>Everything <c>info</c> reports, gathered by reading the whole stream once.</summary>

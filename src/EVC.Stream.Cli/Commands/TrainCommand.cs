@@ -1,8 +1,5 @@
-using EVC.Stream.Benchmarks;
 using EVC.Stream.Media;
 using EVC.Stream.Model;
-using EVC.Stream.Model.Checkpoints;
-using EVC.Stream.Model.Models;
 using EVC.Stream.Training;
 
 namespace EVC.Stream.Cli.Commands;

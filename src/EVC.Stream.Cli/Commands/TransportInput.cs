@@ -1,5 +1,4 @@
 using System.IO.Pipes;
-using EVC.Stream.Media.Video;
 using EVC.Stream.Transport;
 
 namespace EVC.Stream.Cli.Commands;

@@ -1,4 +1,3 @@
-using EVC.Stream.Container;
 using EVC.Stream.Transport;
 
 namespace EVC.Stream.Cli.Commands;

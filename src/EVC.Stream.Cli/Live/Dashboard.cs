@@ -1,5 +1,3 @@
-using EVC.Stream.Pipeline;
-
 namespace EVC.Stream.Cli.Live;
 
 /// <summary>

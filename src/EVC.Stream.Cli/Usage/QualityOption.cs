@@ -1,5 +1,3 @@
-using EVC.Stream.Model.Models;
-
 namespace EVC.Stream.Cli.Usage;
 
 /// <summary>The <c>-q/--quality</c> option of every command: a rate index or a q_scale (<see cref="Quality"/>), rate index 1 when absent.</summary>
