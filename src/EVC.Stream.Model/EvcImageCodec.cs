@@ -72,9 +72,11 @@ public sealed class EvcImageCodec
     /// <summary>Decodes a <c>.bin</c> to packed 8-bit RGB: <c>clip(rint(255·x), 0, 255)</c>, as the official scripts save.</summary>
     public byte[] DecodeRgb24(ReadOnlyMemory<byte> bin, out int width, out int height)
     {
-        PlanarImage image = Decode(bin);
-        (width, height) = (image.Width, image.Height);
-        return image.ToRgb24();
+        using var scope = NewDisposeScope();
+        Tensor xHat = _codec.Decompress(bin, out height, out width);
+        var rgb = new byte[3 * width * height];
+        ImageCodec.CopyToRgb24(xHat, rgb, width, height);  // straight from the padded planes: no float copy in between
+        return rgb;
     }
 
     /// <summary>The estimated payload size in bits per pixel of the padded picture at <paramref name="quality"/>, without entropy coding.</summary>

@@ -1,6 +1,4 @@
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
-using EVC.Stream.Imaging;
 using EVC.Stream.Model.Models;
 using static TorchSharp.torch;
 
@@ -61,18 +59,13 @@ public sealed class EvcStreamReader : IAsyncDisposable
     public async IAsyncEnumerable<DecodedFrame> ReadFramesAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         int width = Header.Width, height = Header.Height;
-        int paddedWidth = ImageCodec.PaddedSize(width), paddedHeight = ImageCodec.PaddedSize(height);
         while (await _reader.ReadPacketAsync(cancellationToken).ConfigureAwait(false) is EvcsPacket packet)
         {
             using (packet)
             {
                 var rgb = new byte[3 * width * height];
                 using (NewDisposeScope())
-                {
-                    Tensor xHat = _codec.DecompressPayload(packet.Payload, height, width, packet.Info.QIndex, _mode);
-                    Tensor cpu = xHat.cpu().contiguous();
-                    PixelConversion.PlanarToRgb24(MemoryMarshal.Cast<byte, float>(cpu.bytes), paddedWidth, paddedHeight, rgb, width, height);
-                }
+                    ImageCodec.CopyToRgb24(_codec.DecompressPayload(packet.Payload, height, width, packet.Info.QIndex, _mode), rgb, width, height);
                 yield return new DecodedFrame(packet.FrameNumber, packet.Pts, width, height, rgb);
             }
         }

@@ -1,3 +1,4 @@
+using EVC.Stream.Imaging;
 using EVC.Stream.Entropy;
 using EVC.Stream.Model.Deterministic;
 using EVC.Stream.Model.EntropyModels;
@@ -50,6 +51,18 @@ internal sealed class ImageCodec
 
     /// <summary>The coded size of a picture side: the next multiple of 64.</summary>
     public static int PaddedSize(int side) => (side + PaddingMultiple - 1) / PaddingMultiple * PaddingMultiple;
+
+    /// <summary>
+    /// A padded reconstruction (1, 3, Hpad, Wpad) as packed 8-bit RGB of its visible <paramref name="width"/> ×
+    /// <paramref name="height"/>: <c>clip(rint(255·x), 0, 255)</c>, as the official scripts save. One copy off the device,
+    /// owned by the caller's dispose scope.
+    /// </summary>
+    public static void CopyToRgb24(Tensor xHat, Span<byte> rgb, int width, int height)
+    {
+        ArgumentNullException.ThrowIfNull(xHat);
+        Tensor cpu = xHat.cpu().contiguous();
+        PixelConversion.PlanarToRgb24(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(cpu.bytes), (int)xHat.shape[3], (int)xHat.shape[2], rgb, width, height);
+    }
 
     /// <summary>Pads an image (1, 3, H, W) with zeros on the right and bottom to multiples of 64.</summary>
     public static Tensor Pad(Tensor x)

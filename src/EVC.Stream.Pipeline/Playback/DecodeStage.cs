@@ -89,8 +89,7 @@ internal static class DecodeStage
                 Tensor xHat = context.Codec.DecompressPayload(packet.Payload, header.Height, header.Width, packet.Info.QIndex, context.Mode);
                 long decodedAt = Stopwatch.GetTimestamp();
                 decodeStage.Record(Stopwatch.GetElapsedTime(start, decodedAt));
-                Tensor cpu = xHat.cpu().contiguous();
-                PixelConversion.PlanarToRgb24(MemoryMarshal.Cast<byte, float>(cpu.bytes), paddedWidth, paddedHeight, frame.Rgb, header.Width, header.Height);
+                ImageCodec.CopyToRgb24(xHat, frame.Rgb, header.Width, header.Height);
                 convertStage.Record(Stopwatch.GetElapsedTime(decodedAt));
             }
         }
