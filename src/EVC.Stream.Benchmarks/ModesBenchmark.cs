@@ -19,7 +19,7 @@ public static class ModesBenchmark
         EvcModel model = options.Model;
         TorchThreads.Use(options.Threads);
         var official = new ImageCodec(model, StreamMode.Official);
-        var deterministic = new ImageCodec(model, StreamMode.Deterministic);
+        var deterministic = new ImageCodec(model, options.DeterministicMode);
 
         const int Anchors = EvcArchitecture.AnchorCount;
         var sums = new double[Anchors, 10];

@@ -25,6 +25,9 @@ public sealed record SpeedBenchmarkOptions
     /// <summary>Official stream mode (default deterministic).</summary>
     public bool Official { get; init; }
 
+    /// <summary>The deterministic arithmetic measured when not <see cref="Official"/>: 2 (default) or 1.</summary>
+    public int DeterministicVersion { get; init; } = 2;
+
     /// <summary>Frames per encoder network pass, entropy-coded in parallel. Default 1.</summary>
     public int Batch { get; init; } = 1;
 

@@ -6,6 +6,9 @@ public enum EvcsStreamMode : byte
     /// <summary>Bit-compatible with the official EVC implementation (floating-point entropy parameters).</summary>
     Official = 0,
 
-    /// <summary>Device-independent: entropy parameters computed deterministically, identical on CPU and GPU.</summary>
-    Deterministic = 1,
+    /// <summary>Device-independent, arithmetic version 1 (float64 fixed point); still decoded, no longer written by default.</summary>
+    DeterministicV1 = 1,
+
+    /// <summary>Device-independent, arithmetic version 2 (float32-exact fixed point): identical on CPU and GPU. The writers' default.</summary>
+    Deterministic = 2,
 }

@@ -10,7 +10,7 @@ internal static class StreamHeader
         IReadOnlyList<KeyValuePair<string, string>> metadata) => new()
     {
         Architecture = model.Architecture.Name,
-        StreamMode = mode == StreamMode.Official ? EvcsStreamMode.Official : EvcsStreamMode.Deterministic,
+        StreamMode = ContainerMode(mode),
         WeightsSha256 = Convert.FromHexString(WeightsFile.Hash(model)),
         Width = width,
         Height = height,
@@ -25,7 +25,21 @@ internal static class StreamHeader
     };
 
     /// <summary>The codec mode a header's stream was coded in.</summary>
-    public static StreamMode ModeOf(EvcsHeader header) => header.StreamMode == EvcsStreamMode.Official ? StreamMode.Official : StreamMode.Deterministic;
+    public static StreamMode ModeOf(EvcsHeader header) => header.StreamMode switch
+    {
+        EvcsStreamMode.Official => StreamMode.Official,
+        EvcsStreamMode.DeterministicV1 => StreamMode.DeterministicV1,
+        EvcsStreamMode.Deterministic => StreamMode.Deterministic,
+        _ => throw new InvalidDataException($"stream mode {(int)header.StreamMode} is unknown to this build (0 official, 1 and 2 deterministic)"),
+    };
+
+    /// <summary>The container's byte for a codec stream mode.</summary>
+    public static EvcsStreamMode ContainerMode(StreamMode mode) => mode switch
+    {
+        StreamMode.Official => EvcsStreamMode.Official,
+        StreamMode.DeterministicV1 => EvcsStreamMode.DeterministicV1,
+        _ => EvcsStreamMode.Deterministic,
+    };
 
     /// <summary>Throws unless <paramref name="model"/> has the weights the stream was coded with (an all-zero hash: unknown, accepted).</summary>
     public static void CheckWeights(EvcsHeader header, EvcModel model, string name)

@@ -18,7 +18,7 @@ public class GoldenBytesTests
         var header = new EvcsHeader
         {
             Architecture = "EVC_SS",
-            StreamMode = EvcsStreamMode.Deterministic,
+            StreamMode = EvcsStreamMode.DeterministicV1,  // byte 60 = 1: the example predates version 2
             WeightsSha256 = Enumerable.Range(0, 32).Select(i => (byte)i).ToArray(),
             Width = 64,
             Height = 48,

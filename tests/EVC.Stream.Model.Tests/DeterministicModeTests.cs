@@ -102,17 +102,20 @@ public class DeterministicModeTests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
-    public void Fixed_point_layers_give_identical_integers_for_any_batch_and_thread_count()
+    [Theory]
+    [InlineData(1, 20.0, 1e-3)]
+    [InlineData(2, 3.0, 5e-2)]  // version 2: 5–9-bit weights, inner inputs clamped at 16 (docs/determinism.md)
+    public void Fixed_point_layers_give_identical_integers_for_any_batch_and_thread_count(int version, double amplitude, double tolerance)
     {
         using var scope = NewDisposeScope();
+        FixedPointArithmetic arithmetic = FixedPointArithmetic.OfVersion(version);
         var state = ModelFixture.EvcSs.state_dict();
-        using var block = new FixedPointDepthConvBlock(state, "y_spatial_prior.0.", CPU);
+        using var block = new FixedPointDepthConvBlock(state, "y_spatial_prior.0.", CPU, arithmetic);
         var random = new Random(5);
         var values = new double[4 * 768 * 6 * 10];
         for (int i = 0; i < values.Length; i++)
-            values[i] = Math.Round((random.NextDouble() - 0.5) * 40 * FixedPoint.One);  // activations up to ±20
-        Tensor batch = tensor(values, new long[] { 4, 768, 6, 10 });
+            values[i] = Math.Round((random.NextDouble() * 2 - 1) * amplitude * arithmetic.One);
+        Tensor batch = tensor(values, new long[] { 4, 768, 6, 10 }).to(arithmetic.ElementType);
         Tensor together;
         try
         {
@@ -132,17 +135,19 @@ public class DeterministicModeTests(ITestOutputHelper output)
         // Every value is an integer (a fixed-point activation), and the block approximates the float block.
         Assert.True(together.eq(together.floor()).all().item<bool>());
         Tensor reference = ModelFixture.EvcSs.SpatialPrior.named_children().First().module is nn.Module<Tensor, Tensor> first
-            ? first.forward(FixedPoint.ToReal(batch).to(ScalarType.Float32)) : throw new InvalidOperationException();
-        double error = (FixedPoint.ToReal(together) - reference.to(ScalarType.Float64)).abs().max().item<double>();
+            ? first.forward((batch.to(ScalarType.Float64) / arithmetic.One).to(ScalarType.Float32)) : throw new InvalidOperationException();
+        double error = (together.to(ScalarType.Float64) / arithmetic.One - reference.to(ScalarType.Float64)).abs().max().item<double>();
         double magnitude = reference.abs().max().item<float>();
-        output.WriteLine($"fixed point vs float32 block: max error {error:E2} on values up to {magnitude:F2}");
-        Assert.True(error < 1e-3 * Math.Max(1, magnitude), $"fixed point is {error} away from the float block");
+        output.WriteLine($"version {version}: fixed point vs float32 block: max error {error:E2} on values up to {magnitude:F2}");
+        Assert.True(error < tolerance * Math.Max(1, magnitude), $"fixed point is {error} away from the float block");
     }
 
-    [Fact]
-    public void No_activation_of_a_full_photograph_reaches_a_clamp()
+    [Theory]
+    [InlineData(StreamMode.DeterministicV1, 8.0)]
+    [InlineData(StreamMode.Deterministic, 1.5)]
+    public void No_activation_of_a_full_photograph_reaches_a_clamp(StreamMode mode, double minimumHeadroom)
     {
-        var codec = new ImageCodec(ModelFixture.EvcSs, StreamMode.Deterministic);
+        var codec = new ImageCodec(ModelFixture.EvcSs, mode);
         FixedPointConv[] convolutions = [.. codec.DeterministicParameters.Convolutions];
         PlanarImage image = PlanarImage.LoadPng(Path.Combine(TestPaths.Kit, "inputs", "kodim23.png"));
         try
@@ -155,12 +160,12 @@ public class DeterministicModeTests(ITestOutputHelper output)
                 Tensor x = ImageCodec.Pad(tensor(image.Data, new long[] { 1, 3, image.Height, image.Width }));
                 codec.Decompress(codec.Compress(x, image.Height, image.Width, ModelFixture.EvcSs.Anchor(rate), out _), out _, out _);
             }
-            double headroom = convolutions.Min(c => c.InputLimit / Math.Max(c.LargestInput, 1));
-            double smallestLimit = convolutions.Min(c => c.InputLimit) / FixedPoint.One;
-            double largest = convolutions.Max(c => c.LargestInput) / FixedPoint.One;
-            output.WriteLine($"{convolutions.Length} convolutions; largest input {largest:F1}; smallest clamp {smallestLimit:F0}; smallest clamp/input ratio {headroom:F0}");
+            double headroom = convolutions.Min(c => c.InputLimit / c.InputOne / Math.Max(c.LargestInput, 1));
+            double smallestLimit = convolutions.Min(c => c.InputLimit / c.InputOne);
+            double largest = convolutions.Max(c => c.LargestInput);
+            output.WriteLine($"{mode}: {convolutions.Length} convolutions; largest input {largest:F1}; smallest clamp {smallestLimit:F0}; smallest clamp/input ratio {headroom:F1}");
             Assert.Equal(0, convolutions.Sum(c => c.ClampedValues));
-            Assert.True(headroom > 8, $"an activation came within {headroom:F1}x of its clamp");
+            Assert.True(headroom > minimumHeadroom, $"an activation came within {headroom:F1}x of its clamp");
         }
         finally
         {
@@ -191,7 +196,7 @@ public class DeterministicModeTests(ITestOutputHelper output)
         byte[] deterministic = new ImageCodec(ModelFixture.EvcSs, StreamMode.Deterministic).Compress(x, Side, Side, q, out _);
         Assert.Equal(StreamMode.Official, BinFile.ReadWithMode(official).Mode);
         Assert.Equal(StreamMode.Deterministic, BinFile.ReadWithMode(deterministic).Mode);
-        Assert.Equal("EVCD\u0001"u8.ToArray(), deterministic[..5]);
+        Assert.Equal("EVCD\u0002"u8.ToArray(), deterministic[..5]);
         // Either codec decodes either stream: the decoder follows the stream's mode.
         Tensor fromOfficial = new ImageCodec(ModelFixture.EvcSs, StreamMode.Deterministic).Decompress(official, out _, out _);
         Tensor fromDeterministic = new ImageCodec(ModelFixture.EvcSs).Decompress(deterministic, out _, out _);

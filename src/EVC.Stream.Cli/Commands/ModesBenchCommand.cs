@@ -16,6 +16,14 @@ internal sealed class ModesBenchCommand : Command<ModesBenchCommand.Settings>
         [CommandOption("--threads <N>")]
         [Description("CPU threads. Default: all cores.")]
         public int? Threads { get; init; }
+
+        [CommandOption("--deterministic-version <N>")]
+        [Description("The deterministic arithmetic compared with official mode: 2 (float32-exact, the default of streams) or 1 (float64).")]
+        public int DeterministicVersion { get; init; } = 2;
+
+        public override ValidationResult Validate() => DeterministicVersion is 1 or 2
+            ? base.Validate()
+            : ValidationResult.Error($"--deterministic-version: {DeterministicVersion} is not a version; use 1 or 2");
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -27,7 +35,11 @@ internal sealed class ModesBenchCommand : Command<ModesBenchCommand.Settings>
         TorchThreads.Use(threads);
         EvcModel model = EvcModelLoader.Load(settings.Weights, settings.Arch, ComputeDevice.Cpu).Model;
         IProgress<string>? progress = settings.Json ? null : new CallbackProgress<string>(line => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(line)}[/]"));
-        List<ModesAnchorResult> results = ModesBenchmark.Run(new ModesBenchmarkOptions { Model = model, Images = files, Threads = threads }, progress, cancellationToken);
+        List<ModesAnchorResult> results = ModesBenchmark.Run(new ModesBenchmarkOptions
+        {
+            Model = model, Images = files, Threads = threads,
+            DeterministicMode = settings.DeterministicVersion == 1 ? StreamMode.DeterministicV1 : StreamMode.Deterministic,
+        }, progress, cancellationToken);
 
         if (settings.Json)
         {

@@ -39,6 +39,10 @@ internal sealed class SpeedBenchCommand : Command<SpeedBenchCommand.Settings>
         [Description("Official stream mode (default deterministic).")]
         public bool Official { get; init; }
 
+        [CommandOption("--deterministic-version <N>")]
+        [Description("Deterministic arithmetic: 2 (float32-exact, the default of streams) or 1 (float64).")]
+        public int DeterministicVersion { get; init; } = 2;
+
         [CommandOption("--batch <N>")]
         [Description("Frames per encoder network pass, entropy-coded in parallel (the capture pipeline's --batch). Default 1.")]
         public int Batch { get; init; } = 1;
@@ -79,6 +83,9 @@ internal sealed class SpeedBenchCommand : Command<SpeedBenchCommand.Settings>
             Height = height,
             Frames = settings.Frames,
             Official = settings.Official,
+            DeterministicVersion = settings.DeterministicVersion is 1 or 2
+                ? settings.DeterministicVersion
+                : throw new ArgumentException($"--deterministic-version: {settings.DeterministicVersion} is not a version; use 1 or 2"),
             Batch = settings.Batch,
             Threads = threads,
             Png = settings.Png,

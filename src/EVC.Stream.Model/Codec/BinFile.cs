@@ -5,7 +5,7 @@ namespace EVC.Stream.Model.Codec;
 /// <summary>
 /// The <c>.bin</c> of one image. Official mode is the official layout (<c>encode_i</c>/<c>decode_i</c>): big-endian
 /// uint32 height, uint32 width, uint16 q_index, uint32 payload length, then the entropy-coded payload. A
-/// deterministic-mode stream prefixes that with the 4-byte magic <c>EVCD</c> and a version byte (1); an official
+/// deterministic-mode stream prefixes that with the 4-byte magic <c>EVCD</c> and the arithmetic's version byte (1 or 2); an official
 /// <c>.bin</c> can never start with it, since its first byte is the high byte of a height ≤ 65536, i.e. 0.
 /// Spec: <c>docs/determinism.md</c>.
 /// </summary>
@@ -17,8 +17,8 @@ public static class BinFile
     /// <summary>Bytes before the official header in deterministic mode: magic and version.</summary>
     public const int DeterministicPrefixSize = 5;
 
-    /// <summary>The deterministic mode's version byte.</summary>
-    public const byte DeterministicVersion = 1;
+    /// <summary>The version byte of the deterministic arithmetic written by default (<see cref="StreamMode.Deterministic"/>).</summary>
+    public const byte DeterministicVersion = 2;
 
     private static ReadOnlySpan<byte> DeterministicMagic => "EVCD"u8;
 
@@ -29,12 +29,12 @@ public static class BinFile
     /// <summary>Serialises a picture's header and payload in <paramref name="mode"/>.</summary>
     public static byte[] Write(int height, int width, int qIndex, ReadOnlySpan<byte> payload, StreamMode mode)
     {
-        int prefix = mode == StreamMode.Deterministic ? DeterministicPrefixSize : 0;
+        int prefix = mode == StreamMode.Official ? 0 : DeterministicPrefixSize;
         var bytes = new byte[prefix + HeaderSize + payload.Length];
         if (prefix > 0)
         {
             DeterministicMagic.CopyTo(bytes);
-            bytes[4] = DeterministicVersion;
+            bytes[4] = mode == StreamMode.DeterministicV1 ? (byte)1 : DeterministicVersion;
         }
         Span<byte> header = bytes.AsSpan(prefix);
         BinaryPrimitives.WriteUInt32BigEndian(header, (uint)height);
@@ -63,9 +63,12 @@ public static class BinFile
             if (bytes.Length < DeterministicPrefixSize)
                 throw new InvalidDataException("truncated EVC .bin: deterministic-mode header cut short");
             byte version = bytes.Span[4];
-            if (version != DeterministicVersion)
-                throw new InvalidDataException($"EVC .bin in deterministic mode version {version}; this build reads version {DeterministicVersion}");
-            mode = StreamMode.Deterministic;
+            mode = version switch
+            {
+                1 => StreamMode.DeterministicV1,
+                DeterministicVersion => StreamMode.Deterministic,
+                _ => throw new InvalidDataException($"EVC .bin in deterministic mode version {version}; this build reads versions 1 and {DeterministicVersion}"),
+            };
             bytes = bytes.Slice(DeterministicPrefixSize);
         }
         ReadOnlySpan<byte> span = bytes.Span;

@@ -47,7 +47,8 @@ internal sealed class ImageCodec
     public EvcModel Model => _model;
 
     /// <summary>The fixed-point entropy-parameter networks of deterministic mode (quantised on first use).</summary>
-    public DeterministicEntropyParameters DeterministicParameters => _model.DeterministicParameters;
+    public DeterministicEntropyParameters DeterministicParameters =>
+        _model.DeterministicParametersOf(Mode == StreamMode.Official ? StreamMode.Deterministic : Mode);
 
     /// <summary>The coded size of a picture side: the next multiple of 64.</summary>
     public static int PaddedSize(int side) => (side + PaddingMultiple - 1) / PaddingMultiple * PaddingMultiple;
@@ -126,11 +127,12 @@ internal sealed class ImageCodec
         Mark(ref start, CodecStageTiming.EncoderNetwork);
         Tensor z = _model.HyperEncoder.forward(y);
         Tensor zHat = z.round();
-        if (Mode == StreamMode.Deterministic)
+        if (Mode != StreamMode.Official)
         {
-            var integers = DeterministicParameters.Prior(zHat);
-            DualSpatialPrior.Encoded exact = DeterministicParameters.Compress(y, integers);
-            Tensor[] real = [Real32(integers.QStep), Real32(integers.Scales), Real32(integers.Means)];
+            DeterministicEntropyParameters parameters = DeterministicParameters;
+            var integers = parameters.Prior(zHat);
+            DualSpatialPrior.Encoded exact = parameters.Compress(y, integers);
+            Tensor[] real = [parameters.Real32(integers.QStep), parameters.Real32(integers.Scales), parameters.Real32(integers.Means)];
             Mark(ref start, CodecStageTiming.HyperpriorAndPriors);
             return new Analysis(qIndex, currQ, y, z, zHat, real, exact);
         }
@@ -259,9 +261,10 @@ internal sealed class ImageCodec
             return tensor(symbols, scales.shape).to(ScalarType.Float32).to(device);
         }
         Tensor yHat;
-        if (mode == StreamMode.Deterministic)
+        if (mode != StreamMode.Official)
         {
-            yHat = DeterministicParameters.Decompress(DeterministicParameters.Prior(zHat), DecodePass);
+            DeterministicEntropyParameters parameters = _model.DeterministicParametersOf(mode);
+            yHat = parameters.Decompress(parameters.Prior(zHat), DecodePass);
         }
         else
         {
@@ -290,5 +293,4 @@ internal sealed class ImageCodec
     /// </summary>
     public int ChooseEncoderLevel(Tensor xPadded, double qScale) => EncoderLevelChoice.Choose(this, xPadded, qScale);
 
-    private static Tensor Real32(Tensor integers) => FixedPoint.ToReal(integers).to(ScalarType.Float32);
 }

@@ -4,7 +4,7 @@ using EVC.Stream.Model.Models;
 namespace EVC.Stream.Model.Deterministic;
 
 /// <summary>
-/// Deterministic stream mode, v1: everything the entropy coder's distributions depend on — <c>hyper_dec</c>,
+/// Deterministic stream mode (any version of <see cref="FixedPointArithmetic"/>): everything the entropy coder's distributions depend on — <c>hyper_dec</c>,
 /// <c>y_prior_fusion</c>, the dual spatial prior's <c>y_spatial_prior</c>, the means added back to the symbols, and the
 /// scale → index step — computed in exact fixed point (<see cref="FixedPoint"/>), so that encoder and decoder agree
 /// bit for bit on any device, batch size and thread count. The weights are quantised from the float checkpoint at load:
@@ -14,17 +14,26 @@ namespace EVC.Stream.Model.Deterministic;
 internal sealed class DeterministicEntropyParameters : IDisposable
 {
     private readonly FixedPointSequence _hyperDecoder, _priorFusion, _spatialPrior;
+    private readonly ScalarType _type;
+    private readonly double _one;
 
-    /// <summary>Quantises the entropy-parameter networks of a loaded model (on the model's device).</summary>
-    public DeterministicEntropyParameters(EvcModel model)
+    /// <summary>Quantises the entropy-parameter networks of a loaded model (on the model's device) for <paramref name="arithmetic"/>.</summary>
+    public DeterministicEntropyParameters(EvcModel model, FixedPointArithmetic arithmetic)
     {
         ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(arithmetic);
+        Arithmetic = arithmetic;
+        _type = arithmetic.ElementType;
+        _one = arithmetic.One;
         Device device = model.QBasic.device;
         Dictionary<string, Tensor> state = model.state_dict();
-        _hyperDecoder = new FixedPointSequence(state, "hyper_dec", 3, device);
-        _priorFusion = new FixedPointSequence(state, "y_prior_fusion", 2, device);
-        _spatialPrior = new FixedPointSequence(state, "y_spatial_prior", 3, device);
+        _hyperDecoder = new FixedPointSequence(state, "hyper_dec", 3, device, arithmetic);
+        _priorFusion = new FixedPointSequence(state, "y_prior_fusion", 2, device, arithmetic);
+        _spatialPrior = new FixedPointSequence(state, "y_spatial_prior", 3, device, arithmetic);
     }
+
+    /// <summary>The arithmetic these networks were quantised for.</summary>
+    public FixedPointArithmetic Arithmetic { get; }
 
     /// <summary>Every quantised convolution (hyper decoder, prior fusion, spatial prior), for diagnostics.</summary>
     public IEnumerable<FixedPointConv> Convolutions => [.. _hyperDecoder.Convolutions, .. _priorFusion.Convolutions, .. _spatialPrior.Convolutions];
@@ -34,7 +43,7 @@ internal sealed class DeterministicEntropyParameters : IDisposable
     {
         ArgumentNullException.ThrowIfNull(zHat);
         using var scope = NewDisposeScope();
-        Tensor z = zHat.to(ScalarType.Float64) * FixedPoint.One;
+        Tensor z = zHat.to(_type) * _one;
         Tensor[] parts = _priorFusion.Forward(_hyperDecoder.Forward(z)).chunk(3, 1);
         return (parts[0].MoveToOuterDisposeScope(), parts[1].MoveToOuterDisposeScope(), parts[2].MoveToOuterDisposeScope());
     }
@@ -46,10 +55,10 @@ internal sealed class DeterministicEntropyParameters : IDisposable
     public DualSpatialPrior.Encoded Compress(Tensor y, (Tensor QStep, Tensor Scales, Tensor Means) prior)
     {
         ArgumentNullException.ThrowIfNull(y);
-        (Tensor mask0, Tensor mask1) = DualSpatialPrior.Masks(y.shape[2], y.shape[3], ScalarType.Float64, y.device);
-        Tensor step = prior.QStep.clamp_min(0.5 * FixedPoint.One);
-        Tensor stepReal = FixedPoint.ToReal(step);
-        Tensor[] yHalves = (y.to(ScalarType.Float64) / stepReal).chunk(2, 1);
+        (Tensor mask0, Tensor mask1) = DualSpatialPrior.Masks(y.shape[2], y.shape[3], _type, y.device);
+        Tensor step = prior.QStep.clamp_min(0.5 * _one);
+        Tensor stepReal = ToReal(step);
+        Tensor[] yHalves = (y.to(_type) / stepReal).chunk(2, 1);
         Tensor[] scaleHalves = prior.Scales.chunk(2, 1);
         Tensor[] meanHalves = prior.Means.chunk(2, 1);
 
@@ -75,34 +84,37 @@ internal sealed class DeterministicEntropyParameters : IDisposable
     {
         ArgumentNullException.ThrowIfNull(decodePass);
         Tensor means = prior.Means;
-        (Tensor mask0, Tensor mask1) = DualSpatialPrior.Masks(means.shape[2], means.shape[3], ScalarType.Float64, means.device);
-        Tensor step = prior.QStep.clamp_min(0.5 * FixedPoint.One);
+        (Tensor mask0, Tensor mask1) = DualSpatialPrior.Masks(means.shape[2], means.shape[3], _type, means.device);
+        Tensor step = prior.QStep.clamp_min(0.5 * _one);
         Tensor[] scaleHalves = prior.Scales.chunk(2, 1);
         Tensor[] meanHalves = means.chunk(2, 1);
 
-        Tensor q0 = decodePass(Real32(scaleHalves[0] * mask0 + scaleHalves[1] * mask1)).to(ScalarType.Float64) * FixedPoint.One;
+        Tensor q0 = decodePass(Real32(scaleHalves[0] * mask0 + scaleHalves[1] * mask1)).to(_type) * _one;
         Tensor hat00 = (q0 + meanHalves[0]) * mask0;
         Tensor hat11 = (q0 + meanHalves[1]) * mask1;
 
         Tensor[] parts = _spatialPrior.Forward(cat(new[] { hat00, hat11, means, prior.Scales, step }, 1)).chunk(4, 1);
-        Tensor q1 = decodePass(Real32(parts[0] * mask1 + parts[2] * mask0)).to(ScalarType.Float64) * FixedPoint.One;
+        Tensor q1 = decodePass(Real32(parts[0] * mask1 + parts[2] * mask0)).to(_type) * _one;
         Tensor hat01 = (q1 + parts[1]) * mask1;
         Tensor hat10 = (q1 + parts[3]) * mask0;
-        return SynthesisInput(hat00 + hat01, hat11 + hat10, FixedPoint.ToReal(step));
+        return SynthesisInput(hat00 + hat01, hat11 + hat10, ToReal(step));
     }
 
-    private static Tensor Real32(Tensor integers) => FixedPoint.ToReal(integers).to(ScalarType.Float32);
+    /// <summary>Activation integers → real values (exact: a power-of-two scaling), as float32.</summary>
+    public Tensor Real32(Tensor integers) => ToReal(integers).to(ScalarType.Float32);
 
-    private static Tensor SynthesisInput(Tensor half0, Tensor half1, Tensor stepReal) =>
-        (FixedPoint.ToReal(cat(new[] { half0, half1 }, 1)) * stepReal).to(ScalarType.Float32);
+    private Tensor ToReal(Tensor integers) => integers * (1.0 / _one);
+
+    private Tensor SynthesisInput(Tensor half0, Tensor half1, Tensor stepReal) =>
+        (ToReal(cat(new[] { half0, half1 }, 1)) * stepReal).to(ScalarType.Float32);
 
     /// <summary>Official <c>process_with_mask</c> with integer means: q = round(y − mean) at the mask, ŷ = q + mean.</summary>
-    private static (Tensor Q, Tensor Hat, Tensor Scales, Tensor Means) ProcessWithMask(Tensor yScaled, Tensor scales, Tensor means, Tensor mask)
+    private (Tensor Q, Tensor Hat, Tensor Scales, Tensor Means) ProcessWithMask(Tensor yScaled, Tensor scales, Tensor means, Tensor mask)
     {
         Tensor scalesHat = scales * mask;
         Tensor meansHat = means * mask;
-        Tensor q = ((yScaled - FixedPoint.ToReal(meansHat)) * mask).round();
-        return (q, q * FixedPoint.One + meansHat, scalesHat, meansHat);
+        Tensor q = ((yScaled - ToReal(meansHat)) * mask).round();
+        return (q, q * _one + meansHat, scalesHat, meansHat);
     }
 
     /// <inheritdoc />

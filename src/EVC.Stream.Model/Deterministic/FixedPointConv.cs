@@ -3,23 +3,31 @@ namespace EVC.Stream.Model.Deterministic;
 /// <summary>
 /// A convolution with integer weights: 1x1 (any channels) or depthwise 3x3 with padding 1, stride 1 — the only
 /// convolutions of EVC's entropy-parameter networks. Weights are quantised once, on the CPU in C#, from the float32
-/// checkpoint values: per output channel c an exponent e_c (<see cref="FixedPoint.WeightExponent"/>), weights
-/// <c>round(w · 2^e_c)</c> and bias <c>round(b · 2^(16 + e_c))</c> (round half to even). The input is clamped to
-/// ±<see cref="InputLimit"/>, chosen so that <c>Σ|W| · limit + |B| &lt; 2^53</c> for every channel: every partial sum
-/// is then an exactly represented integer, whatever order the hardware sums in. The output is requantised to 2^-16.
+/// checkpoint values: per output channel c an exponent e_c, weights <c>round(w · 2^e_c)</c> and bias
+/// <c>round(b · 2^(F + e_c))</c> (round half to even; F = the activation fraction bits). The input is clamped to
+/// ±<see cref="InputLimit"/> so that <c>Σ|W| · limit + |B|</c> stays below the arithmetic's exact limit for every
+/// channel: every partial sum is then an exactly represented integer, whatever order the hardware sums in. The output
+/// is requantised to 2^-F. Version 1 derives the clamp from 15-bit weights (sums below 2^53, float64); version 2 fixes
+/// the clamp and gives each channel the largest exponent that keeps its sums below 2^24 (float32), with the rounding
+/// offset of the requantisation folded into the bias, so that requantising is one exact multiply by 2^-e_c and a floor.
 /// </summary>
 internal sealed class FixedPointConv : IFixedPointLayer
 {
     private readonly Tensor _weight;        // 1x1: (O, C); depthwise: (C, 9)
     private readonly Tensor _bias;          // (1, O, 1, 1)
     private readonly Tensor _inverseScale;  // (1, O, 1, 1): 2^-e_c
+    private readonly Tensor? _depthwiseKernel;  // (C, 1, 3, 3) for the CPU's depthwise convolution
     private readonly bool _depthwise;
+    private readonly FixedPointArithmetic _arithmetic;
+    private readonly int _inputShift;  // version 2: activation bits − input bits
 
     /// <summary>Quantises a float convolution given by its weight (O, C, k, k) and bias (O).</summary>
-    public FixedPointConv(Tensor weight, Tensor bias, Device device)
+    public FixedPointConv(Tensor weight, Tensor bias, Device device, FixedPointArithmetic? arithmetic = null, string name = "", bool innerInput = false)
     {
+        Name = name;
         ArgumentNullException.ThrowIfNull(weight);
         ArgumentNullException.ThrowIfNull(bias);
+        _arithmetic = arithmetic ?? FixedPointArithmetic.Version1;
         long outChannels = weight.shape[0], inChannels = weight.shape[1], kernel = weight.shape[2];
         _depthwise = kernel == 3 && inChannels == 1;
         if (!_depthwise && kernel != 1)
@@ -27,16 +35,71 @@ internal sealed class FixedPointConv : IFixedPointLayer
         int perChannel = (int)(inChannels * kernel * kernel);
         using Tensor weightCpu = weight.detach().to(ScalarType.Float32).cpu().contiguous();
         using Tensor biasCpu = bias.detach().to(ScalarType.Float32).cpu().contiguous();
-        ReadOnlySpan<float> w = weightCpu.data<float>().ToArray();
-        ReadOnlySpan<float> b = biasCpu.data<float>().ToArray();
+        float[] w = weightCpu.data<float>().ToArray();
+        float[] b = biasCpu.data<float>().ToArray();
 
         var weights = new double[w.Length];
         var biases = new double[outChannels];
         var inverseScales = new double[outChannels];
-        double limit = FixedPoint.ExactLimit;
-        for (int o = 0; o < outChannels; o++)
+        if ((innerInput ? _arithmetic.InnerInput : _arithmetic.TrunkInput) is FixedPointInput input)
         {
-            ReadOnlySpan<float> row = w.Slice(o * perChannel, perChannel);
+            InputLimit = input.Limit;
+            _inputShift = _arithmetic.ActivationBits - input.Bits;
+            for (int o = 0; o < outChannels; o++)
+                inverseScales[o] = Math.ScaleB(1, _inputShift - QuantiseWithinLimit(w.AsSpan(o * perChannel, perChannel), b[o],
+                    weights.AsSpan(o * perChannel, perChannel), input, out biases[o]));
+        }
+        else
+        {
+            InputLimit = QuantiseVersion1(w, b, perChannel, weights, biases, inverseScales);
+        }
+
+        long[] weightShape = _depthwise ? [outChannels, 9] : [outChannels, inChannels];
+        ScalarType type = _arithmetic.ElementType;
+        // Owned by this layer, not by whatever dispose scope is open when the model is first used.
+        _weight = Owned(tensor(weights, weightShape), device, type);
+        _bias = Owned(tensor(biases, new long[] { 1, outChannels, 1, 1 }), device, type);
+        _inverseScale = Owned(tensor(inverseScales, new long[] { 1, outChannels, 1, 1 }), device, type);
+        if (_depthwise && _arithmetic.Version >= 2 && device.type == TorchSharp.DeviceType.CPU)
+            _depthwiseKernel = Owned(tensor(weights, new long[] { outChannels, 1, 3, 3 }), device, type);
+    }
+
+    /// <summary>
+    /// Version 2: the largest exponent e ≤ 30 whose integers keep <c>Σ|W|·L + |B| &lt; 2^24</c> at the input's clamp L,
+    /// with B = round(b·2^(Fi+e)) plus the requantisation's rounding offset 2^(r−1) when r = Fi + e − F ≥ 1 (Fi the
+    /// input's fraction bits, F the activations'). Returns e.
+    /// </summary>
+    private int QuantiseWithinLimit(ReadOnlySpan<float> row, float bias, Span<double> weights, FixedPointInput input, out double quantisedBias)
+    {
+        double absSum = 0;
+        foreach (float value in row)
+            absSum += Math.Abs((double)value);
+        double need = absSum * InputLimit + Math.Abs((double)bias) * Math.ScaleB(1, input.Bits);
+        int exponent = need > 0 ? Math.Min(30, Math.ILogB(_arithmetic.ExactLimit / need) + 1) : 30;
+        while (true)
+        {
+            double integerSum = 0;
+            for (int k = 0; k < row.Length; k++)
+            {
+                weights[k] = Math.Round(Math.ScaleB((double)row[k], exponent), MidpointRounding.ToEven);
+                integerSum += Math.Abs(weights[k]);  // integers below 2^53: exact
+            }
+            int shift = input.Bits + exponent - _arithmetic.ActivationBits;
+            quantisedBias = Math.Round(Math.ScaleB((double)bias, input.Bits + exponent), MidpointRounding.ToEven)
+                + (shift >= 1 ? Math.ScaleB(1, shift - 1) : 0);
+            if (integerSum * InputLimit + Math.Abs(quantisedBias) < _arithmetic.ExactLimit)
+                return exponent;
+            exponent--;
+        }
+    }
+
+    /// <summary>Version 1: 15-bit weights per channel; the clamp is whatever keeps every channel's sums below 2^53.</summary>
+    private static double QuantiseVersion1(float[] w, float[] b, int perChannel, double[] weights, double[] biases, double[] inverseScales)
+    {
+        double limit = FixedPoint.ExactLimit;
+        for (int o = 0; o < biases.Length; o++)
+        {
+            ReadOnlySpan<float> row = w.AsSpan(o * perChannel, perChannel);
             double maxAbs = 0;
             foreach (float value in row)
                 maxAbs = Math.Max(maxAbs, Math.Abs((double)value));
@@ -56,20 +119,21 @@ internal sealed class FixedPointConv : IFixedPointLayer
             if (absSum > 0)
                 limit = Math.Min(limit, Math.Floor((FixedPoint.ExactLimit - Math.Abs(biases[o])) / absSum * (1 - 1e-9)));
         }
-        InputLimit = Math.Min(limit, Math.ScaleB(1, 52));
-
-        long[] weightShape = _depthwise ? [outChannels, 9] : [outChannels, inChannels];
-        // Owned by this layer, not by whatever dispose scope is open when the model is first used.
-        _weight = Owned(tensor(weights, weightShape), device);
-        _bias = Owned(tensor(biases, new long[] { 1, outChannels, 1, 1 }), device);
-        _inverseScale = Owned(tensor(inverseScales, new long[] { 1, outChannels, 1, 1 }), device);
+        return Math.Min(limit, Math.ScaleB(1, 52));
     }
 
-    private static Tensor Owned(Tensor values, Device device)
+    private static Tensor Owned(Tensor values, Device device, ScalarType type)
     {
         using (values)
-            return values.to(device, copy: true).DetachFromDisposeScope();
+        using (Tensor typed = values.to(type, copy: true))
+            return typed.to(device, copy: true).DetachFromDisposeScope();
     }
+
+    /// <summary>The official parameter prefix (<c>y_spatial_prior.0.block.0.conv1.0</c>), for diagnostics.</summary>
+    public string Name { get; }
+
+    /// <summary>The integer of 1.0 at this convolution's input resolution.</summary>
+    public double InputOne => Math.ScaleB(1.0, _arithmetic.ActivationBits - _inputShift);
 
     /// <summary>The input clamp (activation integers): keeps every sum of this layer exact.</summary>
     public double InputLimit { get; }
@@ -80,8 +144,20 @@ internal sealed class FixedPointConv : IFixedPointLayer
     /// <summary>Inputs changed by the clamp since counting was switched on.</summary>
     public long ClampedValues { get; private set; }
 
-    /// <summary>The largest input magnitude seen since counting was switched on (activation integers).</summary>
+    /// <summary>The largest input magnitude seen since counting was switched on (real units).</summary>
     public double LargestInput { get; private set; }
+
+    /// <summary>
+    /// The layer's integers, for reference kernels: weights (O·C or C·9), biases (with the rounding offset in version
+    /// 2), the input shift (version 2: storage bits − input bits) and each channel's requantisation factor 2^-e.
+    /// </summary>
+    public (double[] Weights, double[] Biases, int InputShift, double[] InverseScales, bool Depthwise) Integers()
+    {
+        using Tensor weights = _weight.to(ScalarType.Float64).cpu().contiguous();
+        using Tensor biases = _bias.to(ScalarType.Float64).cpu().contiguous();
+        using Tensor scales = _inverseScale.to(ScalarType.Float64).cpu().contiguous();
+        return (weights.data<double>().ToArray(), biases.data<double>().ToArray(), _inputShift, scales.data<double>().ToArray(), _depthwise);
+    }
 
     /// <inheritdoc />
     public IEnumerable<FixedPointConv> Convolutions => [this];
@@ -91,15 +167,22 @@ internal sealed class FixedPointConv : IFixedPointLayer
     {
         ArgumentNullException.ThrowIfNull(x);
         using var scope = NewDisposeScope();
-        Tensor input = x.clamp(-InputLimit, InputLimit);
+        // Version 2 reads its input rounded to the input's resolution (exact: a power-of-two scaling, +½, floor).
+        Tensor scaled = _inputShift > 0 ? x.mul(Math.ScaleB(1, -_inputShift)).add_(0.5).floor_() : x;
         if (CountClamping)
         {
-            LargestInput = Math.Max(LargestInput, x.abs().max().to(ScalarType.Float64).item<double>());
-            ClampedValues += x.abs().gt(InputLimit).sum().item<long>();
+            LargestInput = Math.Max(LargestInput, scaled.abs().max().to(ScalarType.Float64).item<double>() / InputOne);
+            ClampedValues += scaled.abs().gt(InputLimit).sum().item<long>();
         }
+        Tensor input = scaled.clamp(-InputLimit, InputLimit);
         long batch = input.shape[0], height = input.shape[2], width = input.shape[3];
         Tensor accumulator;
-        if (_depthwise)
+        if (_depthwiseKernel is not null)
+        {
+            // A direct depthwise convolution: nine float32 products and sums per output, exact at any order.
+            accumulator = nn.functional.conv2d(input, _depthwiseKernel, padding: [1, 1], groups: _depthwiseKernel.shape[0]).add_(_bias);
+        }
+        else if (_depthwise)
         {
             Tensor padded = nn.functional.pad(input, new long[] { 1, 1, 1, 1 });
             accumulator = _bias.expand(batch, -1, height, width).clone();
@@ -113,7 +196,10 @@ internal sealed class FixedPointConv : IFixedPointLayer
         {
             accumulator = matmul(_weight, input.flatten(2)).view(batch, -1, height, width).add_(_bias);
         }
-        return FixedPoint.Requantise(accumulator, _inverseScale).MoveToOuterDisposeScope();
+        Tensor output = _arithmetic.Version >= 2
+            ? accumulator.mul_(_inverseScale).floor_()  // the rounding offset is in the bias: exact
+            : FixedPoint.Requantise(accumulator, _inverseScale);
+        return output.MoveToOuterDisposeScope();
     }
 
     /// <inheritdoc />
@@ -122,5 +208,6 @@ internal sealed class FixedPointConv : IFixedPointLayer
         _weight.Dispose();
         _bias.Dispose();
         _inverseScale.Dispose();
+        _depthwiseKernel?.Dispose();
     }
 }

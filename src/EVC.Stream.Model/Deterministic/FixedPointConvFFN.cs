@@ -6,10 +6,10 @@ internal sealed class FixedPointConvFFN : IFixedPointLayer
     private readonly FixedPointConv _expand, _project;
 
     /// <summary>Quantises the block whose parameters start with <paramref name="prefix"/>.</summary>
-    public FixedPointConvFFN(IReadOnlyDictionary<string, Tensor> state, string prefix, Device device)
+    public FixedPointConvFFN(IReadOnlyDictionary<string, Tensor> state, string prefix, Device device, FixedPointArithmetic arithmetic)
     {
-        _expand = FixedPointDepthConv.Conv(state, prefix + "conv.0.", device);
-        _project = FixedPointDepthConv.Conv(state, prefix + "conv.2.", device);
+        _expand = FixedPointDepthConv.Conv(state, prefix + "conv.0.", device, arithmetic);
+        _project = FixedPointDepthConv.Conv(state, prefix + "conv.2.", device, arithmetic, innerInput: true);
     }
 
     /// <inheritdoc />

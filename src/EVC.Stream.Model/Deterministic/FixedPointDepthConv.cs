@@ -7,21 +7,22 @@ internal sealed class FixedPointDepthConv : IFixedPointLayer
     private readonly FixedPointConv? _adaptor;
 
     /// <summary>Quantises the block whose parameters start with <paramref name="prefix"/>.</summary>
-    public FixedPointDepthConv(IReadOnlyDictionary<string, Tensor> state, string prefix, Device device)
+    public FixedPointDepthConv(IReadOnlyDictionary<string, Tensor> state, string prefix, Device device, FixedPointArithmetic arithmetic)
     {
         ArgumentNullException.ThrowIfNull(state);
-        _conv1 = Conv(state, prefix + "conv1.0.", device);
-        _depthConv = Conv(state, prefix + "depth_conv.", device);
-        _conv2 = Conv(state, prefix + "conv2.", device);
+        _conv1 = Conv(state, prefix + "conv1.0.", device, arithmetic);
+        _depthConv = Conv(state, prefix + "depth_conv.", device, arithmetic, innerInput: true);
+        _conv2 = Conv(state, prefix + "conv2.", device, arithmetic, innerInput: true);
         if (state.ContainsKey(prefix + "adaptor.weight"))
-            _adaptor = Conv(state, prefix + "adaptor.", device);
+            _adaptor = Conv(state, prefix + "adaptor.", device, arithmetic);
     }
 
     /// <inheritdoc />
     public IEnumerable<FixedPointConv> Convolutions => _adaptor is null ? [_conv1, _depthConv, _conv2] : [_conv1, _depthConv, _conv2, _adaptor];
 
-    internal static FixedPointConv Conv(IReadOnlyDictionary<string, Tensor> state, string prefix, Device device) =>
-        new(state[prefix + "weight"], state[prefix + "bias"], device);
+    internal static FixedPointConv Conv(IReadOnlyDictionary<string, Tensor> state, string prefix, Device device, FixedPointArithmetic arithmetic,
+        bool innerInput = false) =>
+        new(state[prefix + "weight"], state[prefix + "bias"], device, arithmetic, prefix.TrimEnd('.'), innerInput);
 
     /// <inheritdoc />
     public Tensor Forward(Tensor x)

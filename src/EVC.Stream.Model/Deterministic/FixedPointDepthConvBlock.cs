@@ -11,13 +11,13 @@ internal sealed class FixedPointDepthConvBlock : IFixedPointLayer
     private readonly FixedPointConv? _upsample;
 
     /// <summary>Quantises the block whose parameters start with <paramref name="prefix"/>.</summary>
-    public FixedPointDepthConvBlock(IReadOnlyDictionary<string, Tensor> state, string prefix, Device device)
+    public FixedPointDepthConvBlock(IReadOnlyDictionary<string, Tensor> state, string prefix, Device device, FixedPointArithmetic arithmetic)
     {
         ArgumentNullException.ThrowIfNull(state);
-        _depthConv = new FixedPointDepthConv(state, prefix + "block.0.", device);
-        _ffn = new FixedPointConvFFN(state, prefix + "block.1.", device);
+        _depthConv = new FixedPointDepthConv(state, prefix + "block.0.", device, arithmetic);
+        _ffn = new FixedPointConvFFN(state, prefix + "block.1.", device, arithmetic);
         if (state.ContainsKey(prefix + "block.2.weight"))
-            _upsample = FixedPointDepthConv.Conv(state, prefix + "block.2.", device);
+            _upsample = FixedPointDepthConv.Conv(state, prefix + "block.2.", device, arithmetic);
     }
 
     /// <inheritdoc />

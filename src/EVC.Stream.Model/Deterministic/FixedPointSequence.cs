@@ -6,11 +6,11 @@ internal sealed class FixedPointSequence : IFixedPointLayer
     private readonly IFixedPointLayer[] _layers;
 
     /// <summary>Quantises the <paramref name="count"/> blocks <c>prefix.0.</c> … of an official Sequential.</summary>
-    public FixedPointSequence(IReadOnlyDictionary<string, Tensor> state, string prefix, int count, Device device)
+    public FixedPointSequence(IReadOnlyDictionary<string, Tensor> state, string prefix, int count, Device device, FixedPointArithmetic arithmetic)
     {
         _layers = new IFixedPointLayer[count];
         for (int i = 0; i < count; i++)
-            _layers[i] = new FixedPointDepthConvBlock(state, $"{prefix}.{i}.", device);
+            _layers[i] = new FixedPointDepthConvBlock(state, $"{prefix}.{i}.", device, arithmetic);
     }
 
     /// <inheritdoc />

@@ -3,7 +3,7 @@ namespace EVC.Stream.Model.Deterministic;
 /// <summary>A layer on fixed-point activations (see <see cref="FixedPoint"/>).</summary>
 internal interface IFixedPointLayer : IDisposable
 {
-    /// <summary>Maps activation integers (float64) to activation integers.</summary>
+    /// <summary>Maps activation integers (held in the arithmetic's element type) to activation integers.</summary>
     Tensor Forward(Tensor x);
 
     /// <summary>The convolutions inside, for diagnostics.</summary>

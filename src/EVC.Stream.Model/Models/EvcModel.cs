@@ -1,4 +1,5 @@
 using EVC.Stream.Entropy;
+using EVC.Stream.Model.Codec;
 using EVC.Stream.Model.Conformance;
 using EVC.Stream.Model.Deterministic;
 using EVC.Stream.Model.EntropyModels;
@@ -16,7 +17,7 @@ public sealed class EvcModel : nn.Module
     private readonly nn.Module<Tensor, Tensor>? _enc;
     private readonly nn.Module<Tensor, Tensor>[] _encs = [];
     private Lazy<CdfTable> _zTable;
-    private Lazy<DeterministicEntropyParameters> _deterministic;
+    private Lazy<DeterministicEntropyParameters> _deterministic, _deterministicV1;
     private Lazy<ReferenceOrderPriors> _referenceOrder;
 
     /// <summary>Builds an untrained model of <paramref name="architecture"/> on the CPU.</summary>
@@ -53,7 +54,8 @@ public sealed class EvcModel : nn.Module
         QScaleAnchors = new Parameter(ones(QScale.AnchorCount, 1, 1, 1));
         register_parameter("q_scale", QScaleAnchors);
         _zTable = new Lazy<CdfTable>(() => FactorizedPrior.BuildTable(BitEstimatorZ));
-        _deterministic = new Lazy<DeterministicEntropyParameters>(() => new DeterministicEntropyParameters(this));
+        _deterministic = new Lazy<DeterministicEntropyParameters>(() => new DeterministicEntropyParameters(this, FixedPointArithmetic.Version2));
+        _deterministicV1 = new Lazy<DeterministicEntropyParameters>(() => new DeterministicEntropyParameters(this, FixedPointArithmetic.Version1));
         _referenceOrder = new Lazy<ReferenceOrderPriors>(() => new ReferenceOrderPriors(this));
         eval();
         DetachFromDisposeScopes();
@@ -105,6 +107,14 @@ public sealed class EvcModel : nn.Module
     /// </summary>
     internal DeterministicEntropyParameters DeterministicParameters => _deterministic.Value;
 
+    /// <summary>The fixed-point networks of a deterministic stream mode's arithmetic version.</summary>
+    internal DeterministicEntropyParameters DeterministicParametersOf(StreamMode mode) => mode switch
+    {
+        StreamMode.DeterministicV1 => _deterministicV1.Value,
+        StreamMode.Deterministic => _deterministic.Value,
+        _ => throw new ArgumentOutOfRangeException(nameof(mode), mode, "official mode has no fixed-point networks"),
+    };
+
     /// <summary>
     /// The entropy-parameter networks of official mode in the official implementation's float32 summation order
     /// (bit-identical results, so official streams decode), copied from these weights on first use.
@@ -120,7 +130,10 @@ public sealed class EvcModel : nn.Module
         _zTable = new Lazy<CdfTable>(() => FactorizedPrior.BuildTable(BitEstimatorZ));
         if (_deterministic.IsValueCreated)
             _deterministic.Value.Dispose();
-        _deterministic = new Lazy<DeterministicEntropyParameters>(() => new DeterministicEntropyParameters(this));
+        if (_deterministicV1.IsValueCreated)
+            _deterministicV1.Value.Dispose();
+        _deterministic = new Lazy<DeterministicEntropyParameters>(() => new DeterministicEntropyParameters(this, FixedPointArithmetic.Version2));
+        _deterministicV1 = new Lazy<DeterministicEntropyParameters>(() => new DeterministicEntropyParameters(this, FixedPointArithmetic.Version1));
         if (_referenceOrder.IsValueCreated)
             _referenceOrder.Value.Dispose();
         _referenceOrder = new Lazy<ReferenceOrderPriors>(() => new ReferenceOrderPriors(this));

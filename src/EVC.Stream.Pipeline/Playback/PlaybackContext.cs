@@ -19,7 +19,7 @@ internal sealed class PlaybackContext : IDisposable
         Options = options;
         Stats = stats;
         Header = reader.Header;
-        Mode = Header.StreamMode == EvcsStreamMode.Official ? StreamMode.Official : StreamMode.Deterministic;
+        Mode = StreamHeader.ModeOf(Header);
         double frameRate = Header.FrameRate.IsValid ? Header.FrameRate.Value : 30;
         Scheduler = new PlaybackScheduler(frameRate, options.Decoders, options.Clock);
         _failure = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
