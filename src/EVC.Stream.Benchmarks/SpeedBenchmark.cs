@@ -115,7 +115,8 @@ public static class SpeedBenchmark
         double gmacPerSecond = medianSeconds > 0 ? (double)perFrame * framesPerCall / medianSeconds / 1e9 : 0;
         return new SpeedStageResult(stage, sortedMs, perFrame / 1e9, gmacPerSecond,
             peak is null ? null : gmacPerSecond / peak.Float32GmacPerSecond,
-            peak?.Bfloat16GmacPerSecond is double bf16 ? gmacPerSecond / bf16 : null);
+            peak?.Bfloat16GmacPerSecond is double bf16 ? gmacPerSecond / bf16 : null,
+            peak?.VectorFloat32GmacPerSecond is double loop ? gmacPerSecond / loop : null);
     }
 
     private static double Median(List<double> values) => SpeedPlot.Percentile([.. values.Order()], 50);
