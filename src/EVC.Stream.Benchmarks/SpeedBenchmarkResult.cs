@@ -1,8 +1,9 @@
 namespace EVC.Stream.Benchmarks;
 
 /// <summary>
-/// Per-stage latencies, the wall time of each measured batch on the encoder and the decoder side (transfers
-/// included), the frame rates from their medians, and the plot written.
+/// Per-stage latencies and multiply-add rates, the wall time of each measured batch on the encoder and the decoder
+/// side (transfers included), the frame rates from their medians, the plot written, the multiply-adds of each network
+/// for one padded frame and the machine's measured peak (null when not measured).
 /// </summary>
 public sealed record SpeedBenchmarkResult(
     string Title,
@@ -15,4 +16,6 @@ public sealed record SpeedBenchmarkResult(
     List<double> DecodeWallMs,
     double EncodeFps,
     double DecodeFps,
-    string Png);
+    string Png,
+    FrameMultiplyAdds MultiplyAdds,
+    PeakThroughputResult? Peak);

@@ -65,30 +65,48 @@ public sealed class SpeedBenchCommandTests : IDisposable
     public void Speed_reports_every_stage_and_draws_the_plot()
     {
         string png = Path.Combine(_directory, "speed.png");
-        (int code, string stdout, string error) = CliRunner.Run("bench", "speed", "--size", "64x64", "--frames", "2", "--png", png, "--json", "--threads", "1");
+        (int code, string stdout, string error) = CliRunner.Run("bench", "speed", "--size", "64x64", "--frames", "2", "--png", png, "--json", "--threads", "1", "--peak-size", "128");
         Assert.True(code == 0, error);
         using JsonDocument result = JsonDocument.Parse(stdout);
         string[] stages = [.. result.RootElement.GetProperty("stages").EnumerateArray().Select(s => s.GetProperty("stage").GetString()!)];
         Assert.Equal(["encoder network", "hyperprior and priors", "entropy encoding", "entropy decoding and priors", "decoder network"], stages);
         Assert.All(result.RootElement.GetProperty("stages").EnumerateArray(), s => Assert.True(s.GetProperty("p50_ms").GetDouble() > 0));
         Assert.True(new FileInfo(png).Length > 1000);
+        // Multiply-adds and their rate: every stage but entropy encoding runs networks, and the peak was measured.
+        JsonElement peak = result.RootElement.GetProperty("peak");
+        Assert.Equal(128, peak.GetProperty("matrix_size").GetInt32());
+        Assert.True(peak.GetProperty("float32_gemm_gmac_per_s").GetDouble() > 0);
+        Assert.InRange(result.RootElement.GetProperty("macs_per_padded_pixel").GetDouble(), 100_000, 112_000);
+        Assert.All(result.RootElement.GetProperty("stages").EnumerateArray(), s =>
+        {
+            bool networks = s.GetProperty("stage").GetString() != "entropy encoding";
+            Assert.Equal(networks, s.GetProperty("gmac_per_frame").GetDouble() > 0);
+            Assert.Equal(networks, s.GetProperty("gmac_per_s").GetDouble() > 0);
+            Assert.True(s.GetProperty("float32_peak_fraction").GetDouble() >= 0);
+        });
     }
 
     [Fact]
     public void Speed_with_a_batch_reports_it_and_end_to_end_rates()
     {
         (int code, string stdout, string error) = CliRunner.Run("bench", "speed", "--size", "64x64", "--frames", "1", "--batch", "2", "--official",
-            "--png", Path.Combine(_directory, "batch.png"), "--json", "--threads", "1");
+            "--png", Path.Combine(_directory, "batch.png"), "--json", "--threads", "1", "--peak-size", "0");
         Assert.True(code == 0, error);
         using JsonDocument result = JsonDocument.Parse(stdout);
         Assert.Equal(2, result.RootElement.GetProperty("batch").GetInt32());
         Assert.Equal("official", result.RootElement.GetProperty("mode").GetString());
         Assert.True(result.RootElement.GetProperty("encode_fps").GetDouble() > 0);
         Assert.True(result.RootElement.GetProperty("decode_ms_per_batch").GetProperty("p50").GetDouble() > 0);
+        // --peak-size 0: no peak, so no fractions, but the rates are still there.
+        Assert.Equal(JsonValueKind.Null, result.RootElement.GetProperty("peak").ValueKind);
+        JsonElement encoder = result.RootElement.GetProperty("stages")[0];
+        Assert.True(encoder.GetProperty("gmac_per_s").GetDouble() > 0);
+        Assert.Equal(JsonValueKind.Null, encoder.GetProperty("float32_peak_fraction").ValueKind);
     }
 
     [Theory]
     [InlineData("bench", "speed", "--batch", "0")]
+    [InlineData("bench", "speed", "--peak-size", "-1")]
     [InlineData("bench", "speed", "--device-type", "gpu")]
     [InlineData("bench", "determinism", "--encode-device", "tpu")]
     [InlineData("bench", "determinism", "--decode-device", "auto")]
