@@ -16,11 +16,12 @@ public readonly record struct FrameParallelism
     public const int MaxWorkers = 64;
 
     /// <summary>
-    /// Auto's limit: a padded frame of at most this many pixels is coded by several workers on the CPU. Measured on 2
-    /// shared cores (docs/benchmarks.md, "Frame-parallel coding"): at 320x240 (padded 320x256) two frames at once on
-    /// one thread each beat one frame on two threads in capture and decode.
+    /// Auto's limit: a padded frame of at most this many pixels (64x64: e.g. 64x48) is coded by several workers on the
+    /// CPU. Measured on 2 shared cores (docs/benchmarks.md, "Frame-parallel coding"): EVC_SS keeps two intra-op threads
+    /// busy from 128x96 up (one worker on two threads was as fast or faster there, capture and decode, 128x96 and
+    /// 320x240); only at 64x48 did two frames at once capture faster.
     /// </summary>
-    public const long AutoMaxPaddedPixels = 384 * 320;
+    public const long AutoMaxPaddedPixels = 64 * 64;
 
     /// <summary>The most workers auto picks (the cores, up to this).</summary>
     public const int AutoMaxWorkers = 4;

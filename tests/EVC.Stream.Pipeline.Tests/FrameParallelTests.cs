@@ -140,10 +140,11 @@ public sealed class FrameParallelTests(ITestOutputHelper output) : IDisposable
     }
 
     [Theory]
-    [InlineData(320, 240, true, 2, 2)]   // padded 320x256: small, one worker per core
-    [InlineData(352, 288, true, 8, 4)]   // padded 384x320: the limit, at most 4
-    [InlineData(640, 480, true, 2, 1)]   // larger: threads inside one frame
-    [InlineData(128, 96, false, 2, 1)]   // CUDA: batches instead
+    [InlineData(64, 48, true, 2, 2)]     // padded 64x64: tiny, one worker per core
+    [InlineData(64, 64, true, 8, 4)]     // the limit, at most 4
+    [InlineData(128, 96, true, 2, 1)]    // larger: threads inside one frame
+    [InlineData(320, 240, true, 2, 1)]
+    [InlineData(64, 48, false, 2, 1)]    // CUDA: batches instead
     public void Auto_picks_workers_from_the_padded_frame_size(int width, int height, bool cpu, int cores, int workers) =>
         Assert.Equal(workers, FrameParallelism.Auto.Resolve(width, height, cpu, cores));
 

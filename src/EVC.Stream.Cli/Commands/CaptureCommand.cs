@@ -68,7 +68,7 @@ internal sealed class CaptureCommand : Command<CaptureCommand.Settings>
         public int? Threads { get; init; }
 
         [CommandOption("--frame-threads <N>")]
-        [Description("Frames coded at once (N or auto), each by a worker on threads/N CPU threads, written in capture order. Default auto: on CPU one per core up to 4 for frames up to 384x320 padded (e.g. 320x240, 352x288), where one frame cannot fill the cores; else 1 (CUDA: 1, batches fill the device).")]
+        [Description("Frames coded at once (N or auto), each by a worker on threads/N CPU threads, written in capture order. Default auto: on CPU one per core up to 4 for tiny frames (up to 64x64 padded, e.g. 64x48), else 1 (measured: from 128x96 up one frame on all threads is as fast or faster, docs/benchmarks.md); CUDA: 1, batches fill the device.")]
         public string FrameThreads { get; init; } = "auto";
 
         [CommandOption("--batch <N>")]

@@ -20,7 +20,7 @@ internal class PlaybackSettings : OverwriteSettings
     public bool Overlay { get; init; }
 
     [CommandOption("--frame-threads|--decoders <N>")]
-    [Description("Frames decoded at once (N or auto), presented in order; --threads is shared out between them (each gets threads/N). Default auto: on CPU one per core up to 4 for frames up to 384x320 padded (e.g. 320x240, 352x288), where one frame cannot fill the cores; else 1. --decoders is the older name.")]
+    [Description("Frames decoded at once (N or auto), presented in order; --threads is shared out between them (each gets threads/N). Default auto: on CPU one per core up to 4 for tiny frames (up to 64x64 padded, e.g. 64x48), else 1 (measured: from 128x96 up one frame on all threads is as fast or faster, docs/benchmarks.md). --decoders is the older name.")]
     public string FrameThreads { get; init; } = "auto";
 
     [CommandOption("--arch <ARCH>")]
