@@ -24,7 +24,6 @@ public static class PipelineBenchmark
         ArgumentNullException.ThrowIfNull(options);
         FFmpegTool.Require();
         string kit = ReferenceKit.Find(null) ?? throw new DirectoryNotFoundException("reference kit not found (../shared/reference/evc-official): the stubs replay its recorded symbols");
-        (int width, int height) = (options.Width, options.Height);
         (int e2eWidth, int e2eHeight) = (options.EndToEndWidth, options.EndToEndHeight);
         set_num_threads(Environment.ProcessorCount);
         EvcModel model = WeightsFile.Load(Path.Combine(kit, "checkpoints", "EVC_SS.pth.tar"), "EVC_SS");
@@ -32,30 +31,15 @@ public static class PipelineBenchmark
         string directory = Directory.CreateTempSubdirectory("evc-bench-pipeline-").FullName;
         var results = new List<PipelineRunResult>();
         var rss = new List<double>();
+        List<FrameParallelResult> frameParallel = [];
         try
         {
-            int paddedWidth = ImageCodec.PaddedSize(width), paddedHeight = ImageCodec.PaddedSize(height);
-            FrameLatent latent = FrameLatent.FromKitCase(kit, "ss_kodim01_r1", paddedWidth, paddedHeight);
-            var symbols = new ImageCodec.FrameSymbols(114, [1, EvcArchitecture.LatentChannels, paddedHeight / 64, paddedWidth / 64],
-                latent.Z, latent.Pass0, latent.Pass0Indexes, latent.Pass1, latent.Pass1Indexes);
-            progress?.Report($"encode side at {width}x{height}, networks stubbed, {options.Frames} frames…");
-            string stubbed = Path.Combine(directory, "stubbed.evcs");
-            results.Add(await CaptureRun("encode side, networks stubbed", width, height, options.Frames, codec, stubbed,
-                new CaptureOptions { EntropyWorkers = Environment.ProcessorCount, CaptureQueue = 8, NetworkStub = n => Enumerable.Repeat(symbols, n).ToArray() }, cancellationToken).ConfigureAwait(false));
+            if (options.Frames > 0)
+                await StubbedRuns(options, kit, codec, directory, results, progress, cancellationToken).ConfigureAwait(false);
 
-            progress?.Report($"decode side at {width}x{height}, networks stubbed…");
-            var planar = new float[3 * paddedWidth * paddedHeight];
-            for (int i = 0; i < planar.Length; i++)
-                planar[i] = (i % 255) / 255f;
-            int[] z = new int[latent.Z.Length], pass0 = new int[latent.Pass0.Length], pass1 = new int[latent.Pass1.Length];
-            var decoder = new RansDecoder();
-            results.Add(await PlaybackRun("decode side, networks stubbed", stubbed, codec, FFmpegFrameSink.ToNull(width, height, 30), packet =>
-            {
-                latent.DecodeFrom(decoder, packet.Payload.Span, z, pass0, pass1);
-                return planar;
-            }, cancellationToken).ConfigureAwait(false));
-
-            if (options.EndToEndFrames > 0)
+            if (options.FrameWorkers.Count > 0)
+                frameParallel = await FrameParallelRuns(options, model, codec, directory, results, progress, cancellationToken).ConfigureAwait(false);
+            else if (options.EndToEndFrames > 0)
             {
                 progress?.Report($"end to end with EVC_SS at {e2eWidth}x{e2eHeight}, {options.EndToEndFrames} frames…");
                 string real = Path.Combine(directory, "real.evcs");
@@ -98,7 +82,83 @@ public static class PipelineBenchmark
             Directory.Delete(directory, recursive: true);
         }
 
-        return new PipelineBenchmarkResult(results, rss);
+        return new PipelineBenchmarkResult(results, rss) { FrameParallel = frameParallel };
+    }
+
+    /// <summary>(1): the encode and decode sides at the stubbed size, networks replaced by the kit's recorded symbols.</summary>
+    private static async Task StubbedRuns(PipelineBenchmarkOptions options, string kit, ImageCodec codec, string directory, List<PipelineRunResult> results,
+        IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        (int width, int height) = (options.Width, options.Height);
+        int paddedWidth = ImageCodec.PaddedSize(width), paddedHeight = ImageCodec.PaddedSize(height);
+        FrameLatent latent = FrameLatent.FromKitCase(kit, "ss_kodim01_r1", paddedWidth, paddedHeight);
+        var symbols = new ImageCodec.FrameSymbols(114, [1, EvcArchitecture.LatentChannels, paddedHeight / 64, paddedWidth / 64],
+            latent.Z, latent.Pass0, latent.Pass0Indexes, latent.Pass1, latent.Pass1Indexes);
+        progress?.Report($"encode side at {width}x{height}, networks stubbed, {options.Frames} frames…");
+        string stubbed = Path.Combine(directory, "stubbed.evcs");
+        results.Add(await CaptureRun("encode side, networks stubbed", width, height, options.Frames, codec, stubbed,
+            new CaptureOptions { EntropyWorkers = Environment.ProcessorCount, CaptureQueue = 8, NetworkStub = n => Enumerable.Repeat(symbols, n).ToArray() }, cancellationToken).ConfigureAwait(false));
+
+        progress?.Report($"decode side at {width}x{height}, networks stubbed…");
+        var planar = new float[3 * paddedWidth * paddedHeight];
+        for (int i = 0; i < planar.Length; i++)
+            planar[i] = (i % 255) / 255f;
+        int[] z = new int[latent.Z.Length], pass0 = new int[latent.Pass0.Length], pass1 = new int[latent.Pass1.Length];
+        var decoder = new RansDecoder();
+        results.Add(await PlaybackRun("decode side, networks stubbed", stubbed, codec, FFmpegFrameSink.ToNull(width, height, 30), packet =>
+        {
+            latent.DecodeFrom(decoder, packet.Payload.Span, z, pass0, pass1);
+            return planar;
+        }, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>
+    /// The frame-parallel comparison: each round captures (source unpaced) and decodes at the end-to-end size with
+    /// every worker count in turn, so that load from elsewhere falls on all counts alike; medians over the rounds.
+    /// </summary>
+    private static async Task<List<FrameParallelResult>> FrameParallelRuns(PipelineBenchmarkOptions options, EvcModel model, ImageCodec codec, string directory,
+        List<PipelineRunResult> results, IProgress<string>? progress, CancellationToken cancellationToken)
+    {
+        (int width, int height) = (options.EndToEndWidth, options.EndToEndHeight);
+        int cores = Environment.ProcessorCount;
+        var capture = options.FrameWorkers.ToDictionary(n => n, _ => new List<double>());
+        var decode = options.FrameWorkers.ToDictionary(n => n, _ => new List<double>());
+        try
+        {
+            for (int round = 1; round <= Math.Max(1, options.Repeat); round++)
+            {
+                foreach (int workers in options.FrameWorkers)
+                {
+                    int threads = FrameParallelism.ThreadsPerWorker(cores, workers);
+                    set_num_threads(threads);
+                    string label = $"{workers} frame worker(s) × {threads} thread(s), round {round}";
+                    progress?.Report($"end to end with EVC_SS at {width}x{height}, {options.EndToEndFrames} frames, {label}…");
+                    string file = Path.Combine(directory, $"parallel-{workers}.evcs");
+                    PipelineRunResult captured = await CaptureRun($"capture end to end, EVC_SS, {label}", width, height, options.EndToEndFrames, codec, file,
+                        new CaptureOptions { FrameWorkers = workers, EntropyWorkers = 1, Rate = new RateController(Quality.FromRateIndex(1).Resolve(model)) }, cancellationToken).ConfigureAwait(false);
+                    PipelineRunResult decoded = await PlaybackRun($"decode end to end, EVC_SS, {label}", file, codec, new NullSink(), null, cancellationToken, workers).ConfigureAwait(false);
+                    results.Add(captured);
+                    results.Add(decoded);
+                    capture[workers].Add(captured.Fps);
+                    decode[workers].Add(decoded.Fps);
+                }
+            }
+        }
+        finally
+        {
+            set_num_threads(cores);
+        }
+        return [.. options.FrameWorkers.Select(n => new FrameParallelResult(n, FrameParallelism.ThreadsPerWorker(cores, n), $"{width}x{height}",
+            [.. capture[n]], [.. decode[n]], Median(capture[n]), Median(decode[n])))];
+    }
+
+    private static double Median(List<double> values)
+    {
+        if (values.Count == 0)
+            return 0;
+        double[] sorted = [.. values.Order()];
+        int middle = sorted.Length / 2;
+        return sorted.Length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 
     private static long s_written;
@@ -128,7 +188,7 @@ public static class PipelineBenchmark
         return new PipelineRunResult(name, $"{width}x{height}", result.Written, seconds, result.Written / seconds, stats.Snapshot().Stages, result.Dropped);
     }
 
-    private static async Task<PipelineRunResult> PlaybackRun(string name, string input, ImageCodec codec, IFrameSink sink, Func<EvcsPacket, float[]>? stub, CancellationToken cancellationToken)
+    private static async Task<PipelineRunResult> PlaybackRun(string name, string input, ImageCodec codec, IFrameSink sink, Func<EvcsPacket, float[]>? stub, CancellationToken cancellationToken, int decoders = 1)
     {
         await using var stream = new FileStream(input, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
         await using EvcsReader reader = await EvcsReader.OpenAsync(stream, null, cancellationToken).ConfigureAwait(false);
@@ -137,7 +197,7 @@ public static class PipelineBenchmark
         PlaybackResult result;
         await using (sink.ConfigureAwait(false))
         {
-            result = await PlaybackPipeline.RunAsync(reader, codec, sink, new PlaybackOptions { NetworkStub = stub }, stats, cancellationToken).ConfigureAwait(false);
+            result = await PlaybackPipeline.RunAsync(reader, codec, sink, new PlaybackOptions { NetworkStub = stub, Decoders = decoders }, stats, cancellationToken).ConfigureAwait(false);
             await sink.CompleteAsync(cancellationToken).ConfigureAwait(false);
         }
         double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;

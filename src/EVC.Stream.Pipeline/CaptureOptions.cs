@@ -4,6 +4,7 @@ namespace EVC.Stream.Pipeline;
 internal sealed record CaptureOptions
 {
     private readonly int _batchSize = 1;
+    private readonly int _frameWorkers = 1;
     private readonly int _entropyWorkers = Math.Max(1, Environment.ProcessorCount - 1);
     private readonly int _captureQueue = 4;
     private readonly RateController _rate = new(1.0);
@@ -16,6 +17,22 @@ internal sealed record CaptureOptions
         get => _batchSize;
         init => _batchSize = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(BatchSize), value, "BatchSize must be at least 1");
     }
+
+    /// <summary>
+    /// Model workers, each taking whole batches from the capture queue and running the networks on them at once (on
+    /// the CPU each gets its share of the torch threads); the muxer puts the frames back in capture order. Default 1.
+    /// </summary>
+    public int FrameWorkers
+    {
+        get => _frameWorkers;
+        init => _frameWorkers = value is >= 1 and <= FrameParallelism.MaxWorkers ? value : throw new ArgumentOutOfRangeException(nameof(FrameWorkers), value, $"FrameWorkers must be 1..{FrameParallelism.MaxWorkers}");
+    }
+
+    /// <summary>
+    /// Frames numbered but not yet written: a worker takes a place for each frame it numbers and the muxer frees it when
+    /// the frame is written, so a slow frame holds back at most this many behind it (the muxer's reorder window).
+    /// </summary>
+    internal int ReorderWindow => 2 * FrameWorkers * BatchSize + EntropyWorkers;
 
     /// <summary>Parallel entropy coders (CPU threads).</summary>
     public int EntropyWorkers

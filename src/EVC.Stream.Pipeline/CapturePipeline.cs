@@ -5,8 +5,8 @@ using static TorchSharp.torch;
 namespace EVC.Stream.Pipeline;
 
 /// <summary>
-/// Capture → conversion and padding → batched network → parallel entropy coding → ordered muxing, on bounded
-/// channels. A live source is never blocked: when the encoder falls behind, the capture queue drops its oldest frame
+/// Capture → conversion and padding → batched network (one or several model workers, whole frames each) → parallel
+/// entropy coding → ordered muxing, on bounded channels. A live source is never blocked: when the encoder falls behind, the capture queue drops its oldest frame
 /// (the freshest picture is always the next one coded, keeping latency bounded, as a video call would) and counts
 /// it. Files and folders are not live: they wait instead, losing nothing. Frame numbers in the file are contiguous;
 /// timestamps are the source's.
@@ -57,8 +57,8 @@ internal static class CapturePipeline
             }
         }, CancellationToken.None);
 
-        Channel<RawFrame> captured = DropPolicy.CreateCaptureQueue(options.CaptureQueue, source.IsLive, stats);
-        Channel<AnalysedFrame> analysed = Channel.CreateBounded<AnalysedFrame>(new BoundedChannelOptions(2 * options.BatchSize + options.EntropyWorkers) { SingleReader = false, SingleWriter = true });
+        Channel<RawFrame> captured = DropPolicy.CreateCaptureQueue(options.CaptureQueue, source.IsLive, options.FrameWorkers == 1, stats);
+        Channel<AnalysedFrame> analysed = Channel.CreateBounded<AnalysedFrame>(new BoundedChannelOptions(2 * options.BatchSize + options.EntropyWorkers) { SingleReader = false, SingleWriter = options.FrameWorkers == 1 });
         Channel<CodedFrame> coded = Channel.CreateBounded<CodedFrame>(new BoundedChannelOptions(2 * options.BatchSize + 2 * options.EntropyWorkers) { SingleReader = true });
         stats.AddQueue("captured", () => captured.Reader.Count);
         stats.AddQueue("analysed", () => analysed.Reader.Count);
@@ -70,17 +70,24 @@ internal static class CapturePipeline
 
         Task capture = RunStage(() => CaptureSourceStage.RunAsync(source, format, captured.Writer, stats, stopSource.Token), stopSource,
             () => captured.Writer.TryComplete());
-        Task model = RunStage(() => ModelStage.RunAsync(captured.Reader, analysed.Writer, format, codec, options, stats, failure.Token), failure, () =>
+        var levels = new EncoderLevelPolicy(codec.Model.EncoderLevels, options.EncoderLevel, options.AutoEncoderLevel, options.CaptureQueue);
+        using var numbering = new FrameNumbering(captured.Reader, levels, options.ReorderWindow);
+        // The networks are long synchronous work: each model worker gets a thread of its own, not the pool's.
+        var workers = new Task[options.FrameWorkers];
+        for (int w = 0; w < workers.Length; w++)
+            workers[w] = RunStage(() => Task.Factory.StartNew(() => ModelStage.Run(numbering, analysed.Writer, format, codec, options, stats, failure.Token),
+                CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default), failure);
+        Task model = Task.WhenAll(workers).ContinueWith(_ =>
         {
             analysed.Writer.TryComplete();
             while (captured.Reader.TryRead(out RawFrame? left))
                 left.Dispose();
-        });
+        }, TaskScheduler.Default);
         var coders = new Task[options.EntropyWorkers];
         for (int w = 0; w < coders.Length; w++)
             coders[w] = RunStage(() => EntropyStage.RunAsync(analysed.Reader, coded.Writer, codec, stats, failure.Token), failure);
         Task codersDone = Task.WhenAll(coders).ContinueWith(_ => coded.Writer.TryComplete(), TaskScheduler.Default);
-        Task mux = RunStage(() => MuxStage.RunAsync(coded.Reader, writer, format, options.Rate, stats, failure.Token), failure);
+        Task mux = RunStage(() => MuxStage.RunAsync(coded.Reader, numbering, writer, format, options.Rate, stats, failure.Token), failure);
 
         await Task.WhenAll(capture, model, codersDone, mux).ConfigureAwait(false);
         if (error is null && abort.IsCancellationRequested)

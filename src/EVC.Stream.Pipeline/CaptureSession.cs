@@ -19,8 +19,9 @@ public sealed class CaptureSession : IDisposable
 {
     private readonly CaptureOptions _pipelineOptions;
 
-    private CaptureSession(CaptureSessionOptions options, VideoFormat format, ComputeDevice device, LoadedModel loaded)
+    private CaptureSession(CaptureSessionOptions options, VideoFormat format, ComputeDevice device, int frameWorkers, LoadedModel loaded)
     {
+        FrameWorkers = frameWorkers;
         Options = options;
         Format = format;
         Device = device;
@@ -35,6 +36,7 @@ public sealed class CaptureSession : IDisposable
         _pipelineOptions = new CaptureOptions
         {
             BatchSize = BatchSize,
+            FrameWorkers = frameWorkers,
             EntropyWorkers = options.EntropyWorkers,
             Rate = new RateController(QScale, options.TargetBitrate, format.FrameRate),
             EncoderLevel = options.EncoderLevel,
@@ -69,6 +71,9 @@ public sealed class CaptureSession : IDisposable
     /// <summary>Frames per network pass.</summary>
     public int BatchSize { get; }
 
+    /// <summary>Model workers coding whole frames at once (<see cref="ModelSessionOptions.FrameParallelism"/>, resolved for the frame size).</summary>
+    public int FrameWorkers { get; }
+
     /// <summary>The stream header to create the writer with.</summary>
     public EvcsHeader Header { get; }
 
@@ -76,7 +81,8 @@ public sealed class CaptureSession : IDisposable
     public PipelineStats Stats { get; }
 
     /// <summary>
-    /// Probes the source (unless <see cref="CaptureSessionOptions.Format"/> is given), sets the CPU threads and loads the model.
+    /// Probes the source (unless <see cref="CaptureSessionOptions.Format"/> is given), chooses the frame workers, sets
+    /// their CPU threads and loads the model.
     /// </summary>
     public static async Task<CaptureSession> OpenAsync(CaptureSessionOptions options, CancellationToken cancellationToken)
     {
@@ -95,9 +101,12 @@ public sealed class CaptureSession : IDisposable
 
     private static CaptureSession Open(CaptureSessionOptions options, VideoFormat format, ComputeDevice device)
     {
-        ComputeDevice.SetThreads(options.Threads ?? Environment.ProcessorCount);
+        // Whole frames at once beat threads inside one small frame on the CPU; torch's thread count is process-wide,
+        // so each model worker gets its share of it.
+        int frameWorkers = options.FrameParallelism.Resolve(format.Width, format.Height, device);
+        ComputeDevice.SetThreads(FrameParallelism.ThreadsPerWorker(options.Threads ?? Environment.ProcessorCount, frameWorkers));
         LoadedModel loaded = EvcModelLoader.Load(options.Weights, options.Architecture, device);
-        return new CaptureSession(options, format, device, loaded);
+        return new CaptureSession(options, format, device, frameWorkers, loaded);
     }
 
     /// <summary>

@@ -16,10 +16,16 @@ public abstract record ModelSessionOptions
     /// <summary>Where the model runs. Default: CUDA when available.</summary>
     public ComputeDevice? Device { get; init; }
 
-    /// <summary>libtorch CPU threads (a player shares them out between its decoders); null (default): every core.</summary>
+    /// <summary>libtorch CPU threads, shared out between the frame workers (<see cref="FrameParallelism"/>); null (default): every core.</summary>
     public int? Threads
     {
         get => _threads;
         init => _threads = value is null or (>= 1 and <= 1024) ? value : throw new ArgumentOutOfRangeException(nameof(Threads), value, "Threads must be 1..1024");
     }
+
+    /// <summary>
+    /// Whole frames coded at once, each worker on its share of <see cref="Threads"/>, put back in frame order before the
+    /// muxer or presenter. Default <see cref="Pipeline.FrameParallelism.Auto"/>: several on the CPU for small frames, else 1.
+    /// </summary>
+    public FrameParallelism FrameParallelism { get; init; }
 }

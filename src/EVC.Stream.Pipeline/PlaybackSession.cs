@@ -73,8 +73,8 @@ public sealed class PlaybackSession : IDisposable
         ComputeDevice device = options.Device ?? ComputeDevice.Choose("auto");
         // Parallel frames beat threads inside one small frame on CPU; torch's thread count is process-wide, so each
         // decoder gets its share of it (any count decodes any stream, in both modes).
-        int decoders = options.Decoders ?? (device.IsCpu ? Math.Clamp(Environment.ProcessorCount, 1, 4) : 1);
-        ComputeDevice.SetThreads(Math.Max(1, (options.Threads ?? Environment.ProcessorCount) / decoders));
+        int decoders = options.Decoders ?? options.FrameParallelism.Resolve(header.Width, header.Height, device);
+        ComputeDevice.SetThreads(FrameParallelism.ThreadsPerWorker(options.Threads ?? Environment.ProcessorCount, decoders));
         LoadedModel loaded = EvcModelLoader.Load(options.Weights, options.Architecture ?? (header.Architecture.Length > 0 ? header.Architecture : null), device);
         try
         {

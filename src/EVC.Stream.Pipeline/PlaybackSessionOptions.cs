@@ -10,7 +10,7 @@ public sealed record PlaybackSessionOptions : ModelSessionOptions
     /// <summary>The stream's name in messages (a path, a URL, "-").</summary>
     public string Name { get; init; } = "stream";
 
-    /// <summary>Frames decoded in parallel; null (default): one per core up to 4 on CPU, 1 on CUDA.</summary>
+    /// <summary>Frames decoded in parallel; null (default): <see cref="ModelSessionOptions.FrameParallelism"/> decides (set, this overrides it).</summary>
     public int? Decoders
     {
         get => _decoders;

@@ -11,7 +11,7 @@ public sealed class PipelineCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_directory, recursive: true);
 
-    private string Captured(int frames = 6)
+    private string Captured(int frames = 6, params string[] options)
     {
         string evcs = Path.Combine(_directory, "test.evcs");
         string stats = Path.Combine(_directory, "stats.jsonl");
@@ -20,8 +20,8 @@ public sealed class PipelineCommandTests : IDisposable
         string source = Path.Combine(_directory, $"testsrc-{frames}.y4m");
         using (var ffmpeg = System.Diagnostics.Process.Start("ffmpeg", ["-v", "error", "-f", "lavfi", "-i", "testsrc2=size=64x48:rate=5", "-frames:v", $"{frames}", "-pix_fmt", "yuv444p", "-y", source]))
             ffmpeg.WaitForExit();
-        (int code, string output, string error) = CliRunner.Run("capture", "-i", source, "--frames", $"{frames}", "--size", "64x48", "--fps", "5",
-            "-o", evcs, "--stats", stats, "--quiet", "-y");
+        (int code, string output, string error) = CliRunner.Run(["capture", "-i", source, "--frames", $"{frames}", "--size", "64x48", "--fps", "5",
+            "-o", evcs, "--stats", stats, "--quiet", "-y", .. options]);
         Assert.True(code == 0, error);
         Assert.DoesNotContain("default model", output);  // --quiet: no start-up lines (without it the first names the model used: UsageTests)
         Assert.True(output.Contains($"{frames} frames written", StringComparison.Ordinal), output);
@@ -49,6 +49,21 @@ public sealed class PipelineCommandTests : IDisposable
         (code, output, error) = CliRunner.Run("play", evcs, "-o", y4m, "--quiet");
         Assert.True(code == 0, error);
         Assert.True(new FileInfo(y4m).Length > 6 * 64 * 48 * 3, "y4m too small");
+    }
+
+    [Fact]
+    public void Frame_threads_capture_and_decode_give_every_frame_in_order_as_one_worker_does()
+    {
+        string evcs = Captured(8, "--frame-threads", "2");
+        string one = Path.Combine(_directory, "one.y4m"), two = Path.Combine(_directory, "two.y4m");
+        // One torch thread per worker either way, so the float synthesis rounds alike and the frames match byte for byte.
+        (int code, string output, string error) = CliRunner.Run("decode", evcs, "-o", one, "--threads", "1", "--frame-threads", "1", "--quiet");
+        Assert.True(code == 0, error);
+        (code, string twoOutput, error) = CliRunner.Run("decode", evcs, "-o", two, "--threads", "2", "--frame-threads", "2", "--quiet");
+        Assert.True(code == 0, error);
+        Assert.Contains("8 frames presented of 8 read", output);
+        Assert.Contains("8 frames presented of 8 read", twoOutput);
+        Assert.Equal(File.ReadAllBytes(one), File.ReadAllBytes(two));
     }
 
     [Fact]
@@ -134,6 +149,8 @@ public sealed class PipelineCommandTests : IDisposable
         yield return ["capture", "--input", "/nonexistent/clip.mp4", "-o", "/tmp/x.evcs"];
         yield return ["capture", "--device", "test", "--input", "a.mp4"];
         yield return ["capture", "--device", "test", "--quality", "9", "-o", "/tmp/x.evcs", "--frames", "1"];
+        yield return ["capture", "--device", "test", "--frame-threads", "0", "-o", "/tmp/x.evcs", "--frames", "1"];
+        yield return ["decode", "/nonexistent.evcs", "-o", "/tmp/x.y4m", "--frame-threads", "two"];
         yield return ["decode", "/nonexistent.evcs", "-o", "/tmp/x.y4m"];
         yield return ["decode", "/etc/hostname", "-o", "/tmp/x.y4m"];
     }

@@ -64,8 +64,12 @@ internal sealed class CaptureCommand : Command<CaptureCommand.Settings>
         public string DeviceType { get; init; } = "auto";
 
         [CommandOption("--threads <N>")]
-        [Description("CPU threads for the model. Default: all cores.")]
+        [Description("CPU threads for the model, shared out between the --frame-threads workers. Default: all cores.")]
         public int? Threads { get; init; }
+
+        [CommandOption("--frame-threads <N>")]
+        [Description("Frames coded at once (N or auto), each by a worker on threads/N CPU threads, written in capture order. Default auto: on CPU one per core up to 4 for tiny frames (up to 64x64 padded, e.g. 64x48), else 1 (measured: from 128x96 up one frame on all threads is as fast or faster, docs/benchmarks.md); CUDA: 1, batches fill the device.")]
+        public string FrameThreads { get; init; } = "auto";
 
         [CommandOption("--batch <N>")]
         [Description("Frames per network pass. Default 1 on CPU, 4 on CUDA.")]
@@ -107,6 +111,8 @@ internal sealed class CaptureCommand : Command<CaptureCommand.Settings>
                 return ValidationResult.Error(string.Create(CultureInfo.InvariantCulture, $"--fps {fps}: must be {Limits.MinFps}..{Limits.MaxFps}"));
             if (Threads is < 1 or > 1024)
                 return ValidationResult.Error($"--threads {Threads}: must be 1..1024");
+            if (!FrameParallelism.TryParse(FrameThreads, out _))
+                return ValidationResult.Error($"--frame-threads {FrameThreads}: must be auto or 1..{FrameParallelism.MaxWorkers}");
             if (Batch is < 1 or > Limits.MaxBatch)
                 return ValidationResult.Error($"--batch {Batch}: must be 1..{Limits.MaxBatch}");
             if (Size is not null)
@@ -160,6 +166,7 @@ internal sealed class CaptureCommand : Command<CaptureCommand.Settings>
             Architecture = settings.Arch,
             Device = device,
             Threads = settings.Threads,
+            FrameParallelism = FrameParallelism.Parse(settings.FrameThreads),
             BatchSize = settings.Batch,
             Official = settings.Official,
             Quality = quality,
@@ -178,7 +185,7 @@ internal sealed class CaptureCommand : Command<CaptureCommand.Settings>
             if (sizeReason is not null)
                 await info.WriteLineAsync(sizeReason).ConfigureAwait(false);
             await info.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"capturing {source.Label} at {format.Width}x{format.Height}, {format.FrameRate:0.##} fps → {(toStdout ? "stdout" : output)}; {session.Model.Architecture.Name} on {device.Name}, {session.Mode.ToString().ToLowerInvariant()} mode, {(targetBitrate > 0 ? $"target {targetBitrate / 1e3:F0} kbit/s" : quality.ToString())}; Ctrl+C stops and finishes the file")).ConfigureAwait(false);
+                $"capturing {source.Label} at {format.Width}x{format.Height}, {format.FrameRate:0.##} fps → {(toStdout ? "stdout" : output)}; {session.Model.Architecture.Name} on {device.Name}{(session.FrameWorkers > 1 ? $" ({session.FrameWorkers} frames at once)" : "")}, {session.Mode.ToString().ToLowerInvariant()} mode, {(targetBitrate > 0 ? $"target {targetBitrate / 1e3:F0} kbit/s" : quality.ToString())}; Ctrl+C stops and finishes the file")).ConfigureAwait(false);
         }
         EvcsHeader header = session.Header;
 

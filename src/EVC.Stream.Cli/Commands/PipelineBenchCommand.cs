@@ -15,7 +15,7 @@ internal sealed class PipelineBenchCommand : Command<PipelineBenchCommand.Settin
         public string Size { get; init; } = "1920x1080";
 
         [CommandOption("--frames <N>")]
-        [Description("Frames per stubbed-network run. Default 300.")]
+        [Description("Frames per stubbed-network run (0 skips them). Default 300.")]
         public int Frames { get; init; } = 300;
 
         [CommandOption("--e2e-size <WxH>")]
@@ -29,6 +29,14 @@ internal sealed class PipelineBenchCommand : Command<PipelineBenchCommand.Settin
         [CommandOption("--rss-frames <N>")]
         [Description("Also capture N frames at 64x64 with the real model and report RSS every 100 frames (0: skip, the default).")]
         public int RssFrames { get; init; }
+
+        [CommandOption("--frame-threads <LIST>")]
+        [Description("Frame-parallel comparison instead of the single end-to-end run: worker counts such as 1,2. Each round captures (source unpaced) and decodes at --e2e-size with every count in turn, each worker on cores/N torch threads; medians over --repeat rounds.")]
+        public string? FrameThreads { get; init; }
+
+        [CommandOption("--repeat <N>")]
+        [Description("Rounds of the --frame-threads comparison. Default 3.")]
+        public int Repeat { get; init; } = 3;
 
         [CommandOption("--json")]
         [Description("Print JSON.")]
@@ -49,13 +57,15 @@ internal sealed class PipelineBenchCommand : Command<PipelineBenchCommand.Settin
             EndToEndHeight = e2eHeight,
             EndToEndFrames = settings.EndToEndFrames,
             RssFrames = settings.RssFrames,
+            FrameWorkers = settings.FrameThreads is null ? [] : ParseWorkers(settings.FrameThreads),
+            Repeat = settings.Repeat,
         }, progress, cancellationToken).GetAwaiter().GetResult();
         List<PipelineRunResult> results = outcome.Runs;
         List<double> rss = outcome.RssMib;
 
         if (settings.Json)
         {
-            Console.Out.WriteLine(JsonSerializer.Serialize(new { benchmark = "pipeline", cores = Environment.ProcessorCount, target_fps = 60, results, rss_mib_every_100_frames = rss }, JsonOutput.Options));
+            Console.Out.WriteLine(JsonSerializer.Serialize(new { benchmark = "pipeline", cores = Environment.ProcessorCount, target_fps = 60, results, rss_mib_every_100_frames = rss, frame_parallel = outcome.FrameParallel }, JsonOutput.Options));
             return 0;
         }
         foreach (PipelineRunResult r in results)
@@ -67,10 +77,27 @@ internal sealed class PipelineBenchCommand : Command<PipelineBenchCommand.Settin
                 table.AddRow(Markup.Escape(s.Stage), F(s.P50Ms), F(s.P95Ms), F(s.P99Ms), F(s.MaxMs));
             AnsiConsole.Write(table);
         }
+        if (outcome.FrameParallel.Count > 0)
+        {
+            var table = new Table().Title($"[bold]frame-parallel coding, EVC_SS end to end, {Environment.ProcessorCount} cores: fps, median of {settings.Repeat} (each round)[/]")
+                .AddColumn("frame workers × threads").AddColumn("frame").AddColumn(new TableColumn("capture fps").RightAligned()).AddColumn(new TableColumn("decode fps").RightAligned());
+            foreach (FrameParallelResult r in outcome.FrameParallel)
+                table.AddRow($"{r.Workers} × {r.ThreadsPerWorker}", r.Frame, $"{F(r.CaptureMedianFps, "F2")} ({string.Join(", ", r.CaptureFps.Select(v => F(v, "F2")))})",
+                    $"{F(r.DecodeMedianFps, "F2")} ({string.Join(", ", r.DecodeFps.Select(v => F(v, "F2")))})");
+            AnsiConsole.Write(table);
+        }
         if (rss.Count > 0)
             AnsiConsole.MarkupLine($"RSS every 100 frames (MiB): {string.Join(", ", rss.Select(v => F(v)))}");
         return 0;
     }
 
-    private static string F(double value) => value.ToString("F1", CultureInfo.InvariantCulture);
+    private static string F(double value, string format = "F1") => value.ToString(format, CultureInfo.InvariantCulture);
+
+    private static int[] ParseWorkers(string list)
+    {
+        int[] workers = [.. list.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+            .Select(item => int.TryParse(item, NumberStyles.None, CultureInfo.InvariantCulture, out int n) && n is >= 1 and <= FrameParallelism.MaxWorkers
+                ? n : throw new UsageException($"--frame-threads {list}: give worker counts 1..{FrameParallelism.MaxWorkers}, such as 1,2"))];
+        return workers.Length > 0 ? workers : throw new UsageException($"--frame-threads {list}: give worker counts such as 1,2");
+    }
 }

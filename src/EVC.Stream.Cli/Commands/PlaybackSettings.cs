@@ -19,9 +19,9 @@ internal class PlaybackSettings : OverwriteSettings
     [Description("play: draw frame number, fps, file-to-screen latency and stream bitrate into the picture.")]
     public bool Overlay { get; init; }
 
-    [CommandOption("--decoders <N>")]
-    [Description("Frames decoded in parallel, presented in order; the CPU threads are shared out between them. Default: one per core up to 4 on CPU, 1 on CUDA.")]
-    public int? Decoders { get; init; }
+    [CommandOption("--frame-threads|--decoders <N>")]
+    [Description("Frames decoded at once (N or auto), presented in order; --threads is shared out between them (each gets threads/N). Default auto: on CPU one per core up to 4 for tiny frames (up to 64x64 padded, e.g. 64x48), else 1 (measured: from 128x96 up one frame on all threads is as fast or faster, docs/benchmarks.md). --decoders is the older name.")]
+    public string FrameThreads { get; init; } = "auto";
 
     [CommandOption("--arch <ARCH>")]
     [Description("Architecture for official checkpoints (default: the file's).")]
@@ -36,7 +36,7 @@ internal class PlaybackSettings : OverwriteSettings
     public string DeviceType { get; init; } = "auto";
 
     [CommandOption("--threads <N>")]
-    [Description("CPU threads. Default: all cores. Any count decodes the same symbols (both stream modes); the float synthesis network may round a few pixels one level differently with another count (docs/determinism.md).")]
+    [Description("CPU threads, shared out between the --frame-threads decoders. Default: all cores. Any count decodes the same symbols (both stream modes); the float synthesis network may round a few pixels one level differently with another count (docs/determinism.md).")]
     public int? Threads { get; init; }
 
     [CommandOption("--follow")]
@@ -63,8 +63,8 @@ internal class PlaybackSettings : OverwriteSettings
             return Spectre.Console.ValidationResult.Error($"--follow-timeout {FollowTimeout}: must be 0..{Limits.MaxDurationSeconds} seconds");
         if (!(Scale > 0) || double.IsInfinity(Scale) || Scale > 64)
             return Spectre.Console.ValidationResult.Error($"--scale {Scale}: must be more than 0 and at most 64");
-        if (Decoders is < 1 or > 64)
-            return Spectre.Console.ValidationResult.Error($"--decoders {Decoders}: must be 1..64");
+        if (!FrameParallelism.TryParse(FrameThreads, out _))
+            return Spectre.Console.ValidationResult.Error($"--frame-threads {FrameThreads}: must be auto or 1..{FrameParallelism.MaxWorkers}");
         return Threads is < 1 or > 1024 ? Spectre.Console.ValidationResult.Error("--threads must be 1..1024") : base.Validate();
     }
 
@@ -91,7 +91,7 @@ internal class PlaybackSettings : OverwriteSettings
             Architecture = Arch,
             Device = ComputeDevice.Choose(DeviceType),
             Threads = Threads,
-            Decoders = Decoders,
+            FrameParallelism = FrameParallelism.Parse(FrameThreads),
             Pace = pace,
             Overlay = Overlay,
             CaptureTime = transport is null ? null : transport.TakeCaptureTime,

@@ -9,12 +9,15 @@ namespace EVC.Stream.Pipeline.Capture;
 /// </summary>
 internal static class DropPolicy
 {
-    /// <summary>A bounded queue of <paramref name="capacity"/> frames that drops the oldest for a live source and waits otherwise.</summary>
-    public static Channel<RawFrame> CreateCaptureQueue(int capacity, bool live, PipelineStats stats) =>
+    /// <summary>
+    /// A bounded queue of <paramref name="capacity"/> frames that drops the oldest for a live source and waits otherwise;
+    /// <paramref name="singleReader"/>: one model worker takes from it.
+    /// </summary>
+    public static Channel<RawFrame> CreateCaptureQueue(int capacity, bool live, bool singleReader, PipelineStats stats) =>
         Channel.CreateBounded<RawFrame>(new BoundedChannelOptions(capacity)
         {
             FullMode = live ? BoundedChannelFullMode.DropOldest : BoundedChannelFullMode.Wait,
-            SingleReader = true,
+            SingleReader = singleReader,
             SingleWriter = true,
         }, dropped =>
         {

@@ -5,15 +5,16 @@ namespace EVC.Stream.Pipeline.Capture;
 
 /// <summary>
 /// The muxer: coded frames back in capture order, written with contiguous frame numbers and the source's
-/// timestamps; each written payload is reported to the rate controller.
+/// timestamps; each written payload is reported to the rate controller and frees its place in the reorder window
+/// (<see cref="FrameNumbering"/>), which bounds the frames waiting here for a slower one.
 /// </summary>
 internal static class MuxStage
 {
     /// <summary>Runs until the coded queue completes or <paramref name="cancellationToken"/> fires.</summary>
-    public static async Task RunAsync(ChannelReader<CodedFrame> input, IEvcsPacketWriter writer, VideoFormat format, RateController rate, PipelineStats stats, CancellationToken cancellationToken)
+    public static async Task RunAsync(ChannelReader<CodedFrame> input, FrameNumbering numbering, IEvcsPacketWriter writer, VideoFormat format, RateController rate, PipelineStats stats, CancellationToken cancellationToken)
     {
         StageStats muxStage = stats.Stage("mux"), endToEnd = stats.Stage("capture→file");
-        var pending = new SortedDictionary<long, CodedFrame>();  // entropy coders finish out of order
+        var pending = new SortedDictionary<long, CodedFrame>();  // model workers and entropy coders finish out of order
         long next = 0;
         long pixels = (long)format.Width * format.Height;
         double timeBase = writer.Header.TimeBase.Value;
@@ -32,6 +33,7 @@ internal static class MuxStage
                 endToEnd.Record(Stopwatch.GetElapsedTime(ready.CapturedAt, done));
                 stats.OnWritten(ready.Payload.Length, pixels);
                 rate.Observe(ready.Payload.Length);
+                numbering.Written();
                 next++;
             }
         }
