@@ -16,7 +16,7 @@ internal sealed class FixedPointConv : IFixedPointLayer
     private readonly Tensor _weight;        // 1x1: (O, C); depthwise: (C, 9)
     private readonly Tensor _bias;          // (1, O, 1, 1)
     private readonly Tensor _inverseScale;  // (1, O, 1, 1): 2^-e_c
-    private readonly Tensor? _depthwiseKernel;  // (C, 1, 3, 3) for the CPU's depthwise convolution
+    private readonly Tensor? _cpuKernel;  // version 2 on a CPU: (O, C, 1, 1) or (C, 1, 3, 3) for oneDNN's direct convolution
     private readonly bool _depthwise;
     private readonly FixedPointArithmetic _arithmetic;
     private readonly int _inputShift;  // version 2: activation bits − input bits
@@ -60,8 +60,11 @@ internal sealed class FixedPointConv : IFixedPointLayer
         _weight = Owned(tensor(weights, weightShape), device, type);
         _bias = Owned(tensor(biases, new long[] { 1, outChannels, 1, 1 }), device, type);
         _inverseScale = Owned(tensor(inverseScales, new long[] { 1, outChannels, 1, 1 }), device, type);
-        if (_depthwise && _arithmetic.Version >= 2 && device.type == TorchSharp.DeviceType.CPU)
-            _depthwiseKernel = Owned(tensor(weights, new long[] { outChannels, 1, 3, 3 }), device, type);
+        // On a CPU oneDNN's float32 convolution runs 2–10x faster than the float32 matmul (MKL) and float64 here
+        // (bench in docs/determinism.md); it computes the same sums of products, so it is just as exact. Not on CUDA,
+        // where cuDNN may use TF32 for convolutions: there the plain float32 matmul (cuBLAS, TF32 off) runs.
+        if (_arithmetic.Version >= 2 && device.type == TorchSharp.DeviceType.CPU)
+            _cpuKernel = Owned(tensor(weights, _depthwise ? [outChannels, 1, 3, 3] : [outChannels, inChannels, 1, 1]), device, type);
     }
 
     /// <summary>
@@ -177,10 +180,12 @@ internal sealed class FixedPointConv : IFixedPointLayer
         Tensor input = scaled.clamp(-InputLimit, InputLimit);
         long batch = input.shape[0], height = input.shape[2], width = input.shape[3];
         Tensor accumulator;
-        if (_depthwiseKernel is not null)
+        if (_cpuKernel is not null)
         {
-            // A direct depthwise convolution: nine float32 products and sums per output, exact at any order.
-            accumulator = nn.functional.conv2d(input, _depthwiseKernel, padding: [1, 1], groups: _depthwiseKernel.shape[0]).add_(_bias);
+            // A direct convolution: float32 products and sums of integers whose every partial sum is below 2^24.
+            accumulator = _depthwise
+                ? nn.functional.conv2d(input, _cpuKernel, padding: [1, 1], groups: _cpuKernel.shape[0]).add_(_bias)
+                : nn.functional.conv2d(input, _cpuKernel).add_(_bias);
         }
         else if (_depthwise)
         {
@@ -208,6 +213,6 @@ internal sealed class FixedPointConv : IFixedPointLayer
         _weight.Dispose();
         _bias.Dispose();
         _inverseScale.Dispose();
-        _depthwiseKernel?.Dispose();
+        _cpuKernel?.Dispose();
     }
 }
