@@ -1,5 +1,6 @@
 using EVC.Stream.Imaging;
 using EVC.Stream.Entropy;
+using EVC.Stream.Model.Checkpoints;
 using EVC.Stream.Model.Deterministic;
 using EVC.Stream.Model.EntropyModels;
 using EVC.Stream.Model.Models;
@@ -22,15 +23,53 @@ internal sealed class ImageCodec
 
     private readonly EvcModel _model;
 
-    /// <summary>Wraps a loaded model; <paramref name="mode"/> is the mode streams are encoded in.</summary>
-    public ImageCodec(EvcModel model, StreamMode mode = StreamMode.Official)
+    /// <summary>
+    /// Wraps a loaded model; <paramref name="mode"/> is the mode streams are encoded in, <paramref name="precision"/> the
+    /// number format of the analysis and synthesis transforms (default fp32: the official numbers; auto resolves for
+    /// the model's device).
+    /// </summary>
+    public ImageCodec(EvcModel model, StreamMode mode = StreamMode.Official, Precision precision = Precision.Fp32)
     {
         _model = model ?? throw new ArgumentNullException(nameof(model));
         Mode = mode;
+        Precision = PrecisionChoice.Resolve(precision, model.QBasic.device.type == TorchSharp.DeviceType.CPU);
     }
 
     /// <summary>The mode this codec encodes in (decoding follows each stream's own mode).</summary>
     public StreamMode Mode { get; }
+
+    /// <summary>The number format of the analysis and synthesis transforms: fp32 or bf16 (never auto).</summary>
+    public Precision Precision { get; }
+
+    /// <summary>
+    /// Whether the transforms run channels-last (NHWC strides); null (default): <see cref="DefaultChannelsLast"/>.
+    /// For benchmarks: the numbers do not depend on it beyond float rounding.
+    /// </summary>
+    internal bool? ChannelsLast { get; init; }
+
+    /// <summary>Channels-last by default: measured no faster in either precision on the CPU (docs/precision.md).</summary>
+    internal static bool DefaultChannelsLast(Precision precision) => false;
+
+    /// <summary>The transforms' copy in this codec's precision and layout; null for fp32 NCHW (the model itself).</summary>
+    private TransformCopy? Copy
+    {
+        get
+        {
+            bool channelsLast = ChannelsLast ?? DefaultChannelsLast(Precision);
+            return Precision == Precision.Fp32 && !channelsLast
+                ? null
+                : _model.TransformCopy(Precision == Precision.Bf16 ? ScalarType.BFloat16 : ScalarType.Float32, channelsLast);
+        }
+    }
+
+    /// <summary>The analysis transform (<see cref="EvcModel.Analyse"/>) in this codec's precision; float32 out.</summary>
+    internal Tensor AnalysisTransform(Tensor x, int encoderLevel) => Copy is { } copy ? copy.Analyse(x, encoderLevel) : _model.Analyse(x, encoderLevel);
+
+    /// <summary><c>hyper_enc</c> in this codec's precision; float32 out.</summary>
+    internal Tensor HyperEncode(Tensor y) => Copy is { } copy ? copy.HyperEncode(y) : _model.HyperEncoder.forward(y);
+
+    /// <summary><c>dec</c> in this codec's precision: float32 ŷ·curr_q in, float32 x̂ (not clamped) out.</summary>
+    internal Tensor SynthesisTransform(Tensor latent) => Copy is { } copy ? copy.Synthesise(latent) : _model.Decoder.forward(latent);
 
     /// <summary>
     /// Benchmarks: called after each stage with its wall time — "encoder network", "hyperprior and priors",
@@ -122,9 +161,9 @@ internal sealed class ImageCodec
         long start = System.Diagnostics.Stopwatch.GetTimestamp();
         (double qUsed, int qIndex) = QScale.Round(qScale);
         Tensor currQ = QScale.CurrentQ(_model.QBasic, qUsed);
-        Tensor y = _model.Analyse(xPadded, encoderLevel) / currQ;
+        Tensor y = AnalysisTransform(xPadded, encoderLevel) / currQ;
         Mark(ref start, CodecStageTiming.EncoderNetwork);
-        Tensor z = _model.HyperEncoder.forward(y);
+        Tensor z = HyperEncode(y);
         Tensor zHat = z.round();
         if (Mode == StreamMode.Deterministic)
         {
@@ -272,7 +311,7 @@ internal sealed class ImageCodec
         Tensor latent = yHat * currQ;
         Mark(ref start, CodecStageTiming.EntropyDecodingAndPriors);
         onLatent?.Invoke(latent);
-        Tensor xHat = _model.Decoder.forward(latent).clamp_(0, 1);
+        Tensor xHat = SynthesisTransform(latent).clamp_(0, 1);
         Mark(ref start, CodecStageTiming.DecoderNetwork);
         return xHat;
     }
