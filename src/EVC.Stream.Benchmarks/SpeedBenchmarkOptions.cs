@@ -31,6 +31,9 @@ public sealed record SpeedBenchmarkOptions
     /// <summary>CPU threads. Default: all cores.</summary>
     public int Threads { get; init; } = Environment.ProcessorCount;
 
+    /// <summary>The transforms' number format (auto: resolved for the device and stream mode). Default auto.</summary>
+    public Precision Precision { get; init; } = Precision.Auto;
+
     /// <summary>The latency plot; null for <c>bench-speed-&lt;arch&gt;-&lt;size&gt;-&lt;device&gt;.png</c>.</summary>
     public string? Png { get; init; }
 }

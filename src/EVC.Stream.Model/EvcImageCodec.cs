@@ -31,7 +31,7 @@ public sealed class EvcImageCodec
         _codec = new ImageCodec(model, mode, precision);
     }
 
-    /// <summary>The transforms' number format: fp32 or bf16 (auto resolved).</summary>
+    /// <summary>The transforms' number format for <see cref="Mode"/> streams: fp32 or bf16 (auto resolved; decoding resolves auto for each stream's mode).</summary>
     public Precision Precision => _codec.Precision;
 
     /// <summary>The model this codec runs.</summary>

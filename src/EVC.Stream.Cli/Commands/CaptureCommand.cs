@@ -63,6 +63,10 @@ internal sealed class CaptureCommand : Command<CaptureCommand.Settings>
         [Description("cpu, cuda or auto (default).")]
         public string DeviceType { get; init; } = "auto";
 
+        [CommandOption("--precision <P>")]
+        [Description(PrecisionOption.Description)]
+        public string Precision { get; init; } = "auto";
+
         [CommandOption("--threads <N>")]
         [Description("CPU threads for the model. Default: all cores.")]
         public int? Threads { get; init; }
@@ -107,6 +111,8 @@ internal sealed class CaptureCommand : Command<CaptureCommand.Settings>
                 return ValidationResult.Error(string.Create(CultureInfo.InvariantCulture, $"--fps {fps}: must be {Limits.MinFps}..{Limits.MaxFps}"));
             if (Threads is < 1 or > 1024)
                 return ValidationResult.Error($"--threads {Threads}: must be 1..1024");
+            if (PrecisionOption.Validate(Precision) is { Successful: false } badPrecision)
+                return badPrecision;
             if (Batch is < 1 or > Limits.MaxBatch)
                 return ValidationResult.Error($"--batch {Batch}: must be 1..{Limits.MaxBatch}");
             if (Size is not null)
@@ -160,6 +166,7 @@ internal sealed class CaptureCommand : Command<CaptureCommand.Settings>
             Architecture = settings.Arch,
             Device = device,
             Threads = settings.Threads,
+            Precision = PrecisionOption.Parse(settings.Precision),
             BatchSize = settings.Batch,
             Official = settings.Official,
             Quality = quality,
@@ -178,7 +185,7 @@ internal sealed class CaptureCommand : Command<CaptureCommand.Settings>
             if (sizeReason is not null)
                 await info.WriteLineAsync(sizeReason).ConfigureAwait(false);
             await info.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"capturing {source.Label} at {format.Width}x{format.Height}, {format.FrameRate:0.##} fps → {(toStdout ? "stdout" : output)}; {session.Model.Architecture.Name} on {device.Name}, {session.Mode.ToString().ToLowerInvariant()} mode, {(targetBitrate > 0 ? $"target {targetBitrate / 1e3:F0} kbit/s" : quality.ToString())}; Ctrl+C stops and finishes the file")).ConfigureAwait(false);
+                $"capturing {source.Label} at {format.Width}x{format.Height}, {format.FrameRate:0.##} fps → {(toStdout ? "stdout" : output)}; {session.Model.Architecture.Name} on {device.Name} {PrecisionChoice.Name(session.Precision)}, {session.Mode.ToString().ToLowerInvariant()} mode, {(targetBitrate > 0 ? $"target {targetBitrate / 1e3:F0} kbit/s" : quality.ToString())}; Ctrl+C stops and finishes the file")).ConfigureAwait(false);
         }
         EvcsHeader header = session.Header;
 

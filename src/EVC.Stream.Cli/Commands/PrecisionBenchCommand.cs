@@ -47,7 +47,7 @@ internal sealed class PrecisionBenchCommand : Command<PrecisionBenchCommand.Sett
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
     {
-        (int, int)[] sizes = [.. settings.Sizes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(SizeOption.Parse)];
+        (int, int)[] sizes = [.. settings.Sizes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(size => SizeOption.Parse(size))];
         foreach ((int width, int height) in sizes)
             Limits.CheckFrame(width, height, 1, "--sizes");
         ComputeDevice device = ComputeDevice.Choose(settings.DeviceType);
@@ -59,7 +59,7 @@ internal sealed class PrecisionBenchCommand : Command<PrecisionBenchCommand.Sett
         IProgress<string>? progress = settings.Json ? null : new CallbackProgress<string>(line => AnsiConsole.MarkupLine($"[grey]{Markup.Escape(line)}…[/]"));
         IReadOnlyList<PrecisionVariantResult> results = PrecisionBenchmark.Run(new PrecisionBenchmarkOptions { Model = model, Sizes = sizes, Rounds = settings.Rounds }, progress, cancellationToken);
         string cpuBf16 = PrecisionChoice.CpuHasBf16 ? "yes" : "no";
-        string auto = PrecisionChoice.Name(PrecisionChoice.Resolve(Precision.Auto, device));
+        string auto = PrecisionChoice.Name(PrecisionChoice.Resolve(Precision.Auto, device, StreamMode.Deterministic));
         if (settings.Json)
         {
             Console.Out.WriteLine(JsonSerializer.Serialize(new

@@ -47,6 +47,10 @@ internal sealed class SpeedBenchCommand : Command<SpeedBenchCommand.Settings>
         [Description("CPU threads. Default: all cores.")]
         public int? Threads { get; init; }
 
+        [CommandOption("--precision <P>")]
+        [Description(PrecisionOption.Description)]
+        public string Precision { get; init; } = "auto";
+
         [CommandOption("--png <FILE>")]
         [Description("Latency plot. Default bench-speed-<arch>-<size>-<device>.png.")]
         public string? Png { get; init; }
@@ -65,6 +69,7 @@ internal sealed class SpeedBenchCommand : Command<SpeedBenchCommand.Settings>
         if (settings.Frames is < 1)
             throw new ArgumentException($"--frames must be positive (got {settings.Frames})");
         ComputeDevice device = ComputeDevice.Choose(settings.DeviceType);
+        Precision precision = PrecisionChoice.Parse(settings.Precision);
         int threads = settings.Threads ?? Environment.ProcessorCount;
         TorchThreads.Use(threads);
         EvcModel model = settings.Weights is null && settings.Arch != "EVC_SS"
@@ -81,6 +86,7 @@ internal sealed class SpeedBenchCommand : Command<SpeedBenchCommand.Settings>
             Official = settings.Official,
             Batch = settings.Batch,
             Threads = threads,
+            Precision = precision,
             Png = settings.Png,
         }, progress, cancellationToken);
 
@@ -94,6 +100,7 @@ internal sealed class SpeedBenchCommand : Command<SpeedBenchCommand.Settings>
                 frame = $"{width}x{height}",
                 device = result.Cuda ? "cuda" : "cpu",
                 threads,
+                precision = result.Precision,
                 mode = result.Mode,
                 batch,
                 frames = result.Frames,

@@ -9,7 +9,7 @@ namespace EVC.Stream.Model.Checkpoints;
 /// </summary>
 public enum Precision
 {
-    /// <summary>bf16 where the device has native bfloat16 arithmetic and it measured faster (<see cref="PrecisionChoice.Resolve(Precision, ComputeDevice)"/>), else fp32.</summary>
+    /// <summary>bf16 for deterministic streams where the device has native bfloat16 arithmetic and it measured faster (<see cref="PrecisionChoice.Resolve(Precision, ComputeDevice, Codec.StreamMode)"/>), else fp32.</summary>
     Auto,
 
     /// <summary>float32: the official numbers.</summary>

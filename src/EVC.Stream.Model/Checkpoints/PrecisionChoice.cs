@@ -1,4 +1,5 @@
 using System.Runtime.Intrinsics.X86;
+using EVC.Stream.Model.Codec;
 
 namespace EVC.Stream.Model.Checkpoints;
 
@@ -36,19 +37,21 @@ public static class PrecisionChoice
     };
 
     /// <summary>
-    /// The precision <paramref name="precision"/> means on <paramref name="device"/>: fp32 and bf16 as given;
-    /// <see cref="Precision.Auto"/> is bf16 on a CPU with native bfloat16 arithmetic (<see cref="CpuHasBf16"/>; the
-    /// transforms measured 1.6–2.2x faster there, docs/precision.md) and fp32 elsewhere, CUDA included (not measured yet).
+    /// The precision <paramref name="precision"/> means on <paramref name="device"/> for <paramref name="mode"/>
+    /// streams: fp32 and bf16 as given; <see cref="Precision.Auto"/> is bf16 for deterministic streams on a CPU with
+    /// native bfloat16 arithmetic (<see cref="CpuHasBf16"/>; measured faster there, docs/precision.md), and fp32
+    /// elsewhere: on CUDA (not measured yet) and for official-mode streams, whose point is the official numbers (the
+    /// official encoder's bytes, its decoder's pixels).
     /// </summary>
-    public static Precision Resolve(Precision precision, ComputeDevice device)
+    public static Precision Resolve(Precision precision, ComputeDevice device, StreamMode mode)
     {
         ArgumentNullException.ThrowIfNull(device);
-        return Resolve(precision, device.IsCpu);
+        return Resolve(precision, device.IsCpu, mode);
     }
 
-    /// <summary><see cref="Resolve(Precision, ComputeDevice)"/> for a device that is, or is not, the CPU.</summary>
-    internal static Precision Resolve(Precision precision, bool cpu) =>
-        precision != Precision.Auto ? precision : cpu && CpuHasBf16 ? Precision.Bf16 : Precision.Fp32;
+    /// <summary><see cref="Resolve(Precision, ComputeDevice, StreamMode)"/> for a device that is, or is not, the CPU.</summary>
+    internal static Precision Resolve(Precision precision, bool cpu, StreamMode mode) =>
+        precision != Precision.Auto ? precision : cpu && CpuHasBf16 && mode == StreamMode.Deterministic ? Precision.Bf16 : Precision.Fp32;
 
     /// <summary>
     /// Whether this x86 CPU (and OS) runs bfloat16 natively: AVX-512 enabled and CPUID reporting AVX512_BF16 (leaf 7
