@@ -4,7 +4,7 @@ namespace EVC.Stream.Cli.Commands;
 internal static class PrecisionOption
 {
     /// <summary>The option's help text.</summary>
-    public const string Description = "Number format of the analysis and synthesis transforms: fp32, bf16 or auto (default: bf16 on a CPU with native bfloat16, AVX512_BF16 or AMX; else fp32). Streams decode the same symbols either way; only the pixels (and, encoding, what is coded) change slightly.";
+    public const string Description = "Number format of the analysis and synthesis transforms: fp32, bf16 or auto (default: bf16 for deterministic streams on a CPU with native bfloat16, AVX512_BF16 or AMX; else fp32). Streams decode the same symbols either way; only the pixels (and, encoding, what is coded) change slightly.";
 
     /// <summary>The validation error for an unknown value, or success.</summary>
     public static ValidationResult Validate(string value) => PrecisionChoice.TryParse(value, out _)
