@@ -199,7 +199,7 @@ internal sealed class CaptureCommand : Command<CaptureCommand.Settings>
         string? closeError = null;
         async Task<CaptureResult> RunPipeline(IEvcsPacketWriter writer)
         {
-            await using var dashboard = new Dashboard(stats, $"evcstream capture → {(toStdout ? "stdout" : output)}", settings.Stats, settings.Quiet || toStdout && Console.IsErrorRedirected);
+            await using var dashboard = new Dashboard(stats, $"evcstream capture → {(toStdout ? "stdout" : output)} ({device.Name} {PrecisionChoice.Name(session.Precision)})", settings.Stats, settings.Quiet || toStdout && Console.IsErrorRedirected);
             return await session.RunAsync(writer, stop.Token, abort.Token).ConfigureAwait(false);
         }
 
