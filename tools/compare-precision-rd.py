@@ -11,7 +11,10 @@ def load(folder):
     return rows
 
 fp32, bf16 = load(sys.argv[1]), load(sys.argv[2])
-keys = sorted(set(fp32) & set(bf16))
+common = set(fp32) & set(bf16)
+settings = {k[1] for k in common}
+complete = {image for image, _ in common if all((image, s) in common for s in settings)}  # images coded at every rate by both
+keys = sorted(k for k in common if k[0] in complete)
 by_rate = collections.defaultdict(list)
 for k in keys:
     by_rate[k[1]].append(k)

@@ -11,7 +11,7 @@ internal sealed class PrecisionBenchCommand : Command<PrecisionBenchCommand.Sett
 {
     public sealed class Settings : CommandSettings
     {
-        [CommandOption("-s|--sizes <WxH,...>")]
+        [CommandOption("--sizes <WxH,...>")]
         [Description("Frame sizes. Default 320x240,768x512.")]
         public string Sizes { get; init; } = "320x240,768x512";
 
