@@ -52,7 +52,7 @@ internal sealed class ImageCodec
     internal bool? ChannelsLast { get; init; }
 
     /// <summary>
-    /// Channels-last for bf16 (oneDNN's blocked bf16 convolutions: about 1.7–2x faster than NCHW bf16 here,
+    /// Channels-last for bf16 (oneDNN's blocked bf16 convolutions: faster than NCHW bf16 in every run here,
     /// docs/precision.md); never for fp32, which must stay bit-identical to the official float32 results (official
     /// streams are byte-exact) although channels-last measured faster there too.
     /// </summary>
