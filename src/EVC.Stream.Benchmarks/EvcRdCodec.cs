@@ -1,4 +1,5 @@
 using EVC.Stream.Evaluation;
+using EVC.Stream.Model.Checkpoints;
 using EVC.Stream.Model.Codec;
 using EVC.Stream.Model.Models;
 
@@ -15,14 +16,14 @@ public sealed class EvcRdCodec : IRdCodec
 
     private readonly ImageCodec _codec;
 
-    /// <summary>EVC with <paramref name="model"/> in <paramref name="mode"/>.</summary>
-    public EvcRdCodec(EvcModel model, StreamMode mode)
+    /// <summary>EVC with <paramref name="model"/> in <paramref name="mode"/>, the transforms in <paramref name="precision"/> (default fp32).</summary>
+    public EvcRdCodec(EvcModel model, StreamMode mode, Precision precision = Precision.Fp32)
     {
         ArgumentNullException.ThrowIfNull(model);
-        _codec = new ImageCodec(model, mode);  // cheap: the model holds the quantised networks
+        _codec = new ImageCodec(model, mode, precision);  // cheap: the model holds the quantised networks and transform copies
         bool official = mode == StreamMode.Official;
         Name = official ? OfficialName : DeterministicName;
-        Label = $"EVC {model.Architecture.Name} ({(official ? "official mode" : "deterministic")})";
+        Label = $"EVC {model.Architecture.Name} ({(official ? "official mode" : "deterministic")}{(_codec.Precision == Precision.Bf16 ? ", bf16" : "")})";
         Sweep = [.. Enumerable.Range(0, EvcArchitecture.AnchorCount).Select(rate => new RdSetting($"r{rate}", Quality.FromRateIndex(rate).Resolve(model)))];
     }
 

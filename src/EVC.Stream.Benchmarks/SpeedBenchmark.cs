@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using EVC.Stream.Evaluation;
+using EVC.Stream.Model.Checkpoints;
 using EVC.Stream.Model.Codec;
 using EVC.Stream.Model.Models;
 using TorchSharp;
@@ -30,7 +31,8 @@ public static class SpeedBenchmark
         bool cuda = !options.Device.IsCpu;
         set_num_threads(options.Threads);
         EvcModel model = options.Model;
-        var codec = new ImageCodec(model, options.Official ? StreamMode.Official : options.DeterministicVersion == 1 ? StreamMode.DeterministicV1 : StreamMode.Deterministic);
+        var codec = new ImageCodec(model, options.Official ? StreamMode.Official : options.DeterministicVersion == 1 ? StreamMode.DeterministicV1 : StreamMode.Deterministic, options.Precision);
+        string precision = PrecisionChoice.Name(codec.Precision);
         int frames = options.Frames ?? (cuda ? 50 : 5);
         var samples = Stages.ToDictionary(s => s, _ => new List<double>());
         bool record = false;
@@ -98,9 +100,9 @@ public static class SpeedBenchmark
         double decodeFps = batch * 1000 / Median(decodeWall);
         string mode = codec.Mode.ToString().ToLowerInvariant();
         string png = options.Png ?? $"bench-speed-{model.Architecture.Name}-{width}x{height}-{(cuda ? "cuda" : "cpu")}.png";
-        string title = string.Create(CultureInfo.InvariantCulture, $"{model.Architecture.Name} {width}x{height} on {(cuda ? "CUDA" : $"CPU ({Environment.ProcessorCount} cores)")}, {mode} mode, {frames} {(batch > 1 ? $"batches of {batch}" : "frames")}");
+        string title = string.Create(CultureInfo.InvariantCulture, $"{model.Architecture.Name} {width}x{height} on {(cuda ? "CUDA" : $"CPU ({Environment.ProcessorCount} cores)")}, {mode} mode, {precision}, {frames} {(batch > 1 ? $"batches of {batch}" : "frames")}");
         SpeedPlot.Save(png, title, [.. rows.Select(r => (r.Stage, r.SortedMs))]);
-        return new SpeedBenchmarkResult(title, model.Architecture.Name, cuda, mode, frames, rows, encodeWall, decodeWall, encodeFps, decodeFps, png, macs, peak);
+        return new SpeedBenchmarkResult(title, model.Architecture.Name, cuda, mode, precision, frames, rows, encodeWall, decodeWall, encodeFps, decodeFps, png, macs, peak);
     }
 
     /// <summary>

@@ -39,6 +39,8 @@ public sealed record SpeedBenchmarkOptions
     /// (<see cref="PeakThroughput"/>); 0 skips the measurement. Default 2048 on the CPU, 8192 on CUDA.
     /// </summary>
     public int? PeakMatrixSize { get; init; }
+    /// <summary>The transforms' number format (auto: resolved for the device and stream mode). Default auto.</summary>
+    public Precision Precision { get; init; } = Precision.Auto;
 
     /// <summary>The latency plot; null for <c>bench-speed-&lt;arch&gt;-&lt;size&gt;-&lt;device&gt;.png</c>.</summary>
     public string? Png { get; init; }

@@ -10,6 +10,7 @@ public sealed record SpeedBenchmarkResult(
     string Arch,
     bool Cuda,
     string Mode,
+    string Precision,
     int Frames,
     List<SpeedStageResult> Stages,
     List<double> EncodeWallMs,

@@ -90,6 +90,9 @@ public static class Program
                 .WithDescription("Per-stage latency (encoder network, hyperprior and priors, entropy coding, decoder network) as a table, PNG and JSON.")
                 .WithExample("bench", "speed", "--size", "1920x1080", "--arch", "EVC_SS", "--device-type", "cuda")
                 .WithExample("bench", "speed", "--size", "256x256", "--frames", "10");
+            bench.AddCommand<PrecisionBenchCommand>("precision")
+                .WithDescription("Milliseconds per frame of the analysis and synthesis transforms in fp32 and bf16, NCHW and channels-last, side by side.")
+                .WithExample("bench", "precision", "--sizes", "320x240,768x512");
             bench.AddCommand<TrainBenchCommand>("train")
                 .WithDescription("Seconds per variable-rate RD training step (EVC_SS, batch 4, 128x128, 2 threads) against PyTorch 1.13's 0.33 s.")
                 .WithExample("bench", "train");

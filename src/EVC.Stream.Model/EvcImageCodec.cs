@@ -1,4 +1,5 @@
 using EVC.Stream.Imaging;
+using EVC.Stream.Model.Checkpoints;
 using EVC.Stream.Model.Codec;
 using EVC.Stream.Model.Models;
 
@@ -19,12 +20,19 @@ public sealed class EvcImageCodec
 {
     private readonly ImageCodec _codec;
 
-    /// <summary>A codec over <paramref name="model"/> (on the device the model is on) writing <paramref name="mode"/> streams.</summary>
-    public EvcImageCodec(EvcModel model, StreamMode mode = StreamMode.Official)
+    /// <summary>
+    /// A codec over <paramref name="model"/> (on the device the model is on) writing <paramref name="mode"/> streams,
+    /// running the analysis and synthesis transforms in <paramref name="precision"/> (default fp32, the official
+    /// numbers; the entropy parameters, and so the decoded symbols, do not depend on it).
+    /// </summary>
+    public EvcImageCodec(EvcModel model, StreamMode mode = StreamMode.Official, Precision precision = Precision.Fp32)
     {
         ArgumentNullException.ThrowIfNull(model);
-        _codec = new ImageCodec(model, mode);
+        _codec = new ImageCodec(model, mode, precision);
     }
+
+    /// <summary>The transforms' number format for <see cref="Mode"/> streams: fp32 or bf16 (auto resolved; decoding resolves auto for each stream's mode).</summary>
+    public Precision Precision => _codec.Precision;
 
     /// <summary>The model this codec runs.</summary>
     public EvcModel Model => _codec.Model;

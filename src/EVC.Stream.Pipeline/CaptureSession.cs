@@ -28,7 +28,7 @@ public sealed class CaptureSession : IDisposable
         Model = loaded.Model;
         ModelLabel = loaded.Label;
         Mode = options.Official ? StreamMode.Official : StreamMode.Deterministic;
-        Codec = new ImageCodec(Model, Mode);
+        Codec = new ImageCodec(Model, Mode, options.Precision);
         QScale = options.Quality.Resolve(Model);
         BatchSize = options.BatchSize ?? (device.IsCpu ? 1 : 4);
         Header = StreamHeader.For(Model, Mode, format.Width, format.Height, format.FrameRate, options.EncoderName, options.EncoderVersion, [new("source", options.Source.Label)]);
@@ -52,6 +52,9 @@ public sealed class CaptureSession : IDisposable
 
     /// <summary>Where the model runs.</summary>
     public ComputeDevice Device { get; }
+
+    /// <summary>The number format the transforms run in: fp32 or bf16 (auto resolved for the device).</summary>
+    public Precision Precision => Codec.Precision;
 
     /// <summary>The model (owned by the session).</summary>
     public EvcModel Model { get; }

@@ -16,6 +16,12 @@ public abstract record ModelSessionOptions
     /// <summary>Where the model runs. Default: CUDA when available.</summary>
     public ComputeDevice? Device { get; init; }
 
+    /// <summary>
+    /// The number format of the analysis and synthesis transforms. Default auto:
+    /// bf16 on a CPU with native bfloat16, else fp32. The entropy parameters, and so the decoded symbols, do not depend on it.
+    /// </summary>
+    public Precision Precision { get; init; } = Precision.Auto;
+
     /// <summary>libtorch CPU threads, shared out between the frame workers (<see cref="FrameParallelism"/>); null (default): every core.</summary>
     public int? Threads
     {

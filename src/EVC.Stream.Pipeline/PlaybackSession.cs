@@ -28,7 +28,7 @@ public sealed class PlaybackSession : IDisposable
         Model = loaded.Model;
         ModelLabel = loaded.Label;
         Mode = mode;
-        Codec = new ImageCodec(Model, mode);
+        Codec = new ImageCodec(Model, mode, options.Precision);
         FrameRate = reader.Header.FrameRate.IsValid ? reader.Header.FrameRate.Value : 30;
     }
 
@@ -43,6 +43,9 @@ public sealed class PlaybackSession : IDisposable
 
     /// <summary>Frames decoded in parallel.</summary>
     public int Decoders { get; }
+
+    /// <summary>The number format the transforms run in: fp32 or bf16 (auto resolved for the device).</summary>
+    public Precision Precision => Codec.Precision;
 
     /// <summary>The model (owned by the session).</summary>
     public EvcModel Model { get; }

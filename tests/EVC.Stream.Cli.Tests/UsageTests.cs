@@ -26,6 +26,21 @@ public sealed class UsageTests : IDisposable
     }
 
     [Theory]
+    [InlineData("capture", "--device", "test", "--frames", "1")]
+    [InlineData("play", "a.evcs")]
+    [InlineData("decode", "a.evcs", "-o", "a.y4m")]
+    [InlineData("image", "encode", "a.png", "-o", "a.bin")]
+    [InlineData("image", "decode", "a.bin", "-o", "a.png")]
+    [InlineData("bench", "speed")]
+    [InlineData("bench", "rd", "--images", ".")]
+    public void Every_model_command_refuses_an_unknown_precision_naming_the_option(params string[] command)
+    {
+        string line = CliRunner.AssertOneLineError([.. command, "--precision", "fp8"]);
+        Assert.Contains("--precision", line);
+        Assert.Contains("fp32, bf16 or auto", line);
+    }
+
+    [Theory]
     [InlineData("--sise", "--size", "capture", "--device", "test", "--frames", "3")]
     [InlineData("--frame", "--frames", "capture", "--device", "test")]
     [InlineData("--weight", "--weights", "play", "a.evcs")]

@@ -63,6 +63,10 @@ internal sealed class CaptureCommand : Command<CaptureCommand.Settings>
         [Description("cpu, cuda or auto (default).")]
         public string DeviceType { get; init; } = "auto";
 
+        [CommandOption("--precision <P>")]
+        [Description(PrecisionOption.Description)]
+        public string Precision { get; init; } = "auto";
+
         [CommandOption("--threads <N>")]
         [Description("CPU threads for the model, shared out between the --frame-threads workers. Default: all cores.")]
         public int? Threads { get; init; }
@@ -113,6 +117,8 @@ internal sealed class CaptureCommand : Command<CaptureCommand.Settings>
                 return ValidationResult.Error($"--threads {Threads}: must be 1..1024");
             if (!FrameParallelism.TryParse(FrameThreads, out _))
                 return ValidationResult.Error($"--frame-threads {FrameThreads}: must be auto or 1..{FrameParallelism.MaxWorkers}");
+            if (PrecisionOption.Validate(Precision) is { Successful: false } badPrecision)
+                return badPrecision;
             if (Batch is < 1 or > Limits.MaxBatch)
                 return ValidationResult.Error($"--batch {Batch}: must be 1..{Limits.MaxBatch}");
             if (Size is not null)
@@ -167,6 +173,7 @@ internal sealed class CaptureCommand : Command<CaptureCommand.Settings>
             Device = device,
             Threads = settings.Threads,
             FrameParallelism = FrameParallelism.Parse(settings.FrameThreads),
+            Precision = PrecisionOption.Parse(settings.Precision),
             BatchSize = settings.Batch,
             Official = settings.Official,
             Quality = quality,
@@ -185,7 +192,7 @@ internal sealed class CaptureCommand : Command<CaptureCommand.Settings>
             if (sizeReason is not null)
                 await info.WriteLineAsync(sizeReason).ConfigureAwait(false);
             await info.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"capturing {source.Label} at {format.Width}x{format.Height}, {format.FrameRate:0.##} fps → {(toStdout ? "stdout" : output)}; {session.Model.Architecture.Name} on {device.Name}{(session.FrameWorkers > 1 ? $" ({session.FrameWorkers} frames at once)" : "")}, {session.Mode.ToString().ToLowerInvariant()} mode, {(targetBitrate > 0 ? $"target {targetBitrate / 1e3:F0} kbit/s" : quality.ToString())}; Ctrl+C stops and finishes the file")).ConfigureAwait(false);
+                $"capturing {source.Label} at {format.Width}x{format.Height}, {format.FrameRate:0.##} fps → {(toStdout ? "stdout" : output)}; {session.Model.Architecture.Name} on {device.Name} {PrecisionChoice.Name(session.Precision)}{(session.FrameWorkers > 1 ? $" ({session.FrameWorkers} frames at once)" : "")}, {session.Mode.ToString().ToLowerInvariant()} mode, {(targetBitrate > 0 ? $"target {targetBitrate / 1e3:F0} kbit/s" : quality.ToString())}; Ctrl+C stops and finishes the file")).ConfigureAwait(false);
         }
         EvcsHeader header = session.Header;
 
@@ -199,7 +206,7 @@ internal sealed class CaptureCommand : Command<CaptureCommand.Settings>
         string? closeError = null;
         async Task<CaptureResult> RunPipeline(IEvcsPacketWriter writer)
         {
-            await using var dashboard = new Dashboard(stats, $"evcstream capture → {(toStdout ? "stdout" : output)}", settings.Stats, settings.Quiet || toStdout && Console.IsErrorRedirected);
+            await using var dashboard = new Dashboard(stats, $"evcstream capture → {(toStdout ? "stdout" : output)} ({device.Name} {PrecisionChoice.Name(session.Precision)})", settings.Stats, settings.Quiet || toStdout && Console.IsErrorRedirected);
             return await session.RunAsync(writer, stop.Token, abort.Token).ConfigureAwait(false);
         }
 

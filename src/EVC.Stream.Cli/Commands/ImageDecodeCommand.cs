@@ -30,10 +30,11 @@ internal sealed class ImageDecodeCommand : Command<ImageDecodeCommand.Settings>
         LoadedModel loaded = settings.LoadModel(mode);
         if (loaded.Label.Length > 0)
             Console.Error.WriteLine(loaded.Label);
-        PlanarImage decoded = new EvcImageCodec(loaded.Model).Decode(bin);
+        var codec = new EvcImageCodec(loaded.Model, mode, settings.ParsedPrecision);
+        PlanarImage decoded = codec.Decode(bin);
         int width = decoded.Width, height = decoded.Height;
         OutputGuard.WriteAtomically(settings.Output!, decoded.SavePng);
-        AnsiConsole.MarkupLine($"{Markup.Escape(settings.Output!)}: {width}x{height}");
+        AnsiConsole.MarkupLine($"{Markup.Escape(settings.Output!)}: {width}x{height}, {PrecisionChoice.Name(codec.Precision)}");
         return 0;
     }
 }

@@ -64,7 +64,7 @@ internal sealed class ImageEncodeCommand : Command<ImageEncodeCommand.Settings>
         if (loaded.Label.Length > 0)
             Console.Error.WriteLine(loaded.Label);
         Quality quality = QualityOption.Parse(settings.Quality);
-        var codec = new EvcImageCodec(model, mode);
+        var codec = new EvcImageCodec(model, mode, settings.ParsedPrecision);
         int level = settings.EncoderLevel switch
         {
             null => -1,
@@ -82,7 +82,7 @@ internal sealed class ImageEncodeCommand : Command<ImageEncodeCommand.Settings>
         byte[] bin = codec.Encode(image, quality, level);
         OutputGuard.WriteAtomically(settings.Output!, temporary => File.WriteAllBytes(temporary, bin));
         (double qUsed, int qIndex) = QScale.Round(quality.Resolve(model));
-        AnsiConsole.MarkupLine($"{Markup.Escape(settings.Output!)}: {bin.Length:N0} bytes, {bin.Length * 8.0 / (image.Width * image.Height):F4} bpp, q_scale {qUsed} (q_index {qIndex}), {mode.ToString().ToLowerInvariant()} mode");
+        AnsiConsole.MarkupLine($"{Markup.Escape(settings.Output!)}: {bin.Length:N0} bytes, {bin.Length * 8.0 / (image.Width * image.Height):F4} bpp, q_scale {qUsed} (q_index {qIndex}), {mode.ToString().ToLowerInvariant()} mode, {PrecisionChoice.Name(codec.Precision)}");
         return 0;
     }
 }

@@ -15,6 +15,10 @@ internal class ModelSettings : OverwriteSettings
     [Description("cpu, cuda or auto (default: auto = cuda when available).")]
     public string DeviceType { get; init; } = "auto";
 
+    [CommandOption("--precision <P>")]
+    [Description(PrecisionOption.Description)]
+    public string Precision { get; init; } = "auto";
+
     [CommandOption("--threads <N>")]
     [Description("CPU threads for the model. Default: all cores.")]
     public int? Threads { get; init; }
@@ -25,6 +29,8 @@ internal class ModelSettings : OverwriteSettings
             return Spectre.Console.ValidationResult.Error("--device-type must be cpu, cuda or auto");
         if (Threads is < 1 or > 1024)
             return Spectre.Console.ValidationResult.Error("--threads must be 1..1024");
+        if (PrecisionOption.Validate(Precision) is { Successful: false } badPrecision)
+            return badPrecision;
         return base.Validate();
     }
 
@@ -40,4 +46,7 @@ internal class ModelSettings : OverwriteSettings
     /// summation order (official), neither of which depends on the thread count, so any count decodes any stream.
     /// </summary>
     public static int DefaultThreads(StreamMode mode) => Environment.ProcessorCount;
+
+    /// <summary>The parsed <c>--precision</c>.</summary>
+    public Precision ParsedPrecision => PrecisionOption.Parse(Precision);
 }

@@ -39,6 +39,10 @@ internal class PlaybackSettings : OverwriteSettings
     [Description("CPU threads, shared out between the --frame-threads decoders. Default: all cores. Any count decodes the same symbols (both stream modes); the float synthesis network may round a few pixels one level differently with another count (docs/determinism.md).")]
     public int? Threads { get; init; }
 
+    [CommandOption("--precision <P>")]
+    [Description(PrecisionOption.Description)]
+    public string Precision { get; init; } = "auto";
+
     [CommandOption("--follow")]
     [Description("Keep reading a file that is still being written (until its end-of-stream packet).")]
     public bool Follow { get; init; }
@@ -65,6 +69,8 @@ internal class PlaybackSettings : OverwriteSettings
             return Spectre.Console.ValidationResult.Error($"--scale {Scale}: must be more than 0 and at most 64");
         if (!FrameParallelism.TryParse(FrameThreads, out _))
             return Spectre.Console.ValidationResult.Error($"--frame-threads {FrameThreads}: must be auto or 1..{FrameParallelism.MaxWorkers}");
+        if (PrecisionOption.Validate(Precision) is { Successful: false } badPrecision)
+            return badPrecision;
         return Threads is < 1 or > 1024 ? Spectre.Console.ValidationResult.Error("--threads must be 1..1024") : base.Validate();
     }
 
@@ -92,6 +98,7 @@ internal class PlaybackSettings : OverwriteSettings
             Device = ComputeDevice.Choose(DeviceType),
             Threads = Threads,
             FrameParallelism = FrameParallelism.Parse(FrameThreads),
+            Precision = PrecisionOption.Parse(Precision),
             Pace = pace,
             Overlay = Overlay,
             CaptureTime = transport is null ? null : transport.TakeCaptureTime,
@@ -143,7 +150,7 @@ internal class PlaybackSettings : OverwriteSettings
         if (!Quiet)
         {
             await info.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"{(pace ? "playing" : "decoding")} {Input}: {header.Width}x{header.Height}, {fps:0.##} fps, {header.Architecture} {session.Mode.ToString().ToLowerInvariant()} mode, {session.Decoders} decoder(s) → {target}")).ConfigureAwait(false);
+                $"{(pace ? "playing" : "decoding")} {Input}: {header.Width}x{header.Height}, {fps:0.##} fps, {header.Architecture} {session.Mode.ToString().ToLowerInvariant()} mode, {session.Device.Name} {PrecisionChoice.Name(session.Precision)}, {session.Decoders} decoder(s) → {target}")).ConfigureAwait(false);
             if (toFile)
                 await info.WriteLineAsync("play -o writes every frame at full speed, as decode -o does (pacing is for a window)").ConfigureAwait(false);
             else if (sink is IPlayerControls)
@@ -166,7 +173,7 @@ internal class PlaybackSettings : OverwriteSettings
             {
                 await using (sink.ConfigureAwait(false))
                 {
-                    await using (var dashboard = new Dashboard(stats, $"evcstream {(pace ? "play" : "decode")} {Input}", Stats, Quiet || rawToStdout && Console.IsErrorRedirected, kind))
+                    await using (var dashboard = new Dashboard(stats, $"evcstream {(pace ? "play" : "decode")} {Input} ({session.Device.Name} {PrecisionChoice.Name(session.Precision)})", Stats, Quiet || rawToStdout && Console.IsErrorRedirected, kind))
                     {
                         result = await session.RunAsync(sink, stats, stop.Token).ConfigureAwait(false);
                         if (transport is not null && result.Error is null)

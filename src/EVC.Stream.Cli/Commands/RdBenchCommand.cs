@@ -56,12 +56,16 @@ internal sealed class RdBenchCommand : Command<RdBenchCommand.Settings>
         [Description("CPU threads. Default: all cores.")]
         public int? Threads { get; init; }
 
+        [CommandOption("--precision <P>")]
+        [Description(PrecisionOption.Description)]
+        public string Precision { get; init; } = "auto";
+
         [CommandOption("--json")]
         [Description("Print the summary as JSON.")]
         public bool Json { get; init; }
 
         public override ValidationResult Validate() =>
-            (Images is null) == (Video is null) ? ValidationResult.Error("give --images DIR or --video FILE") : ValidationResult.Success();
+            (Images is null) == (Video is null) ? ValidationResult.Error("give --images DIR or --video FILE") : PrecisionOption.Validate(Precision);
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -75,6 +79,7 @@ internal sealed class RdBenchCommand : Command<RdBenchCommand.Settings>
                 ClassicalCodecs.Get(name);  // validates the name
         }
 
+        Precision precision = PrecisionOption.Parse(settings.Precision);
         TorchThreads.Use(settings.Threads ?? Environment.ProcessorCount);
         EvcModel? model = null;
         string modelLine = "";
@@ -84,8 +89,8 @@ internal sealed class RdBenchCommand : Command<RdBenchCommand.Settings>
             AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(modelLine)}[/]");
         IRdCodec[] codecs = [.. names.Select(name => name switch
         {
-            EvcRdCodec.DeterministicName => new EvcRdCodec(model!, StreamMode.Deterministic),
-            EvcRdCodec.OfficialName => new EvcRdCodec(model!, StreamMode.Official),
+            EvcRdCodec.DeterministicName => new EvcRdCodec(model!, StreamMode.Deterministic, precision),
+            EvcRdCodec.OfficialName => new EvcRdCodec(model!, StreamMode.Official, precision),
             _ => (IRdCodec)ClassicalCodecs.Get(name),
         })];
 

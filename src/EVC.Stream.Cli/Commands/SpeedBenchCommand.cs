@@ -56,6 +56,9 @@ internal sealed class SpeedBenchCommand : Command<SpeedBenchCommand.Settings>
         [CommandOption("--peak-size <N>")]
         [Description("n of the n x n float32 and bf16 matrix products that measure the peak multiply-add rate first; 0 skips it. Default 2048 on CPU, 8192 on CUDA.")]
         public int? PeakSize { get; init; }
+        [CommandOption("--precision <P>")]
+        [Description(PrecisionOption.Description)]
+        public string Precision { get; init; } = "auto";
 
         [CommandOption("--png <FILE>")]
         [Description("Latency plot. Default bench-speed-<arch>-<size>-<device>.png.")]
@@ -77,6 +80,7 @@ internal sealed class SpeedBenchCommand : Command<SpeedBenchCommand.Settings>
         if (settings.PeakSize is < 0)
             throw new ArgumentException($"--peak-size must be 0 or positive (got {settings.PeakSize})");
         ComputeDevice device = ComputeDevice.Choose(settings.DeviceType);
+        Precision precision = PrecisionChoice.Parse(settings.Precision);
         int threads = settings.Threads ?? Environment.ProcessorCount;
         TorchThreads.Use(threads);
         EvcModel model = settings.Weights is null && settings.Arch != "EVC_SS"
@@ -97,6 +101,7 @@ internal sealed class SpeedBenchCommand : Command<SpeedBenchCommand.Settings>
             Batch = settings.Batch,
             Threads = threads,
             PeakMatrixSize = settings.PeakSize,
+            Precision = precision,
             Png = settings.Png,
         }, progress, cancellationToken);
 
@@ -110,6 +115,7 @@ internal sealed class SpeedBenchCommand : Command<SpeedBenchCommand.Settings>
                 frame = $"{width}x{height}",
                 device = result.Cuda ? "cuda" : "cpu",
                 threads,
+                precision = result.Precision,
                 mode = result.Mode,
                 batch,
                 frames = result.Frames,

@@ -27,6 +27,7 @@ internal static class CommandCatalog
         ["bench speed"] = typeof(SpeedBenchCommand.Settings),
         ["bench train"] = typeof(TrainBenchCommand.Settings),
         ["bench model"] = typeof(ModelBenchCommand.Settings),
+        ["bench precision"] = typeof(PrecisionBenchCommand.Settings),
         ["bench entropy"] = typeof(EntropyBenchCommand.Settings),
         ["bench container"] = typeof(ContainerBenchCommand.Settings),
         ["bench network"] = typeof(NetworkBenchCommand.Settings),

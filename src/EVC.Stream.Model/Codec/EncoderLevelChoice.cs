@@ -26,7 +26,7 @@ internal static class EncoderLevelChoice
             using var noGrad = no_grad();
             CompressionTrace trace = codec.AnalyseWithoutCoding(xPadded, qScale, level);
             double bpp = RateEstimator.Bits(model, trace) / (xPadded.shape[2] * xPadded.shape[3]);
-            Tensor xHat = model.Decoder.forward(trace.YHat);
+            Tensor xHat = codec.SynthesisTransform(trace.YHat);
             double mse = (xHat - xPadded).square().mean().to(ScalarType.Float64).item<double>();
             double cost = QScale.AnchorLambdas[anchor] * 255 * 255 * mse + bpp;
             if (cost < bestCost)

@@ -1,5 +1,6 @@
 using EVC.Stream.Imaging;
 using EVC.Stream.Entropy;
+using EVC.Stream.Model.Checkpoints;
 using EVC.Stream.Model.Deterministic;
 using EVC.Stream.Model.EntropyModels;
 using EVC.Stream.Model.Models;
@@ -21,16 +22,63 @@ internal sealed class ImageCodec
     public const int PaddingMultiple = 64;
 
     private readonly EvcModel _model;
+    private readonly Precision _requested;
 
-    /// <summary>Wraps a loaded model; <paramref name="mode"/> is the mode streams are encoded in.</summary>
-    public ImageCodec(EvcModel model, StreamMode mode = StreamMode.Official)
+    /// <summary>
+    /// Wraps a loaded model; <paramref name="mode"/> is the mode streams are encoded in, <paramref name="precision"/> the
+    /// number format of the analysis and synthesis transforms (default fp32: the official numbers; auto resolves for
+    /// the model's device and each stream's mode, <see cref="PrecisionChoice.Resolve(Precision, ComputeDevice, StreamMode)"/>).
+    /// </summary>
+    public ImageCodec(EvcModel model, StreamMode mode = StreamMode.Official, Precision precision = Precision.Fp32)
     {
         _model = model ?? throw new ArgumentNullException(nameof(model));
         Mode = mode;
+        _requested = precision;
     }
 
     /// <summary>The mode this codec encodes in (decoding follows each stream's own mode).</summary>
     public StreamMode Mode { get; }
+
+    /// <summary>The number format of the transforms for <see cref="Mode"/> streams: fp32 or bf16 (never auto).</summary>
+    public Precision Precision => PrecisionFor(Mode);
+
+    /// <summary>The number format of the transforms for <paramref name="mode"/> streams: fp32 or bf16.</summary>
+    public Precision PrecisionFor(StreamMode mode) => PrecisionChoice.Resolve(_requested, Device.type == TorchSharp.DeviceType.CPU, mode);
+
+    /// <summary>
+    /// Whether the transforms run channels-last (NHWC strides); null (default): <see cref="DefaultChannelsLast"/>.
+    /// For benchmarks: the numbers do not depend on it beyond float rounding.
+    /// </summary>
+    internal bool? ChannelsLast { get; init; }
+
+    /// <summary>
+    /// Channels-last for bf16 (oneDNN's blocked bf16 convolutions: faster than NCHW bf16 in every run here,
+    /// docs/precision.md); never for fp32, which must stay bit-identical to the official float32 results (official
+    /// streams are byte-exact) although channels-last measured faster there too.
+    /// </summary>
+    internal static bool DefaultChannelsLast(Precision precision) => precision == Precision.Bf16;
+
+    /// <summary>The transforms' copy in this codec's precision for <paramref name="mode"/> and layout; null for fp32 NCHW (the model itself).</summary>
+    private TransformCopy? CopyFor(StreamMode mode)
+    {
+        Precision precision = PrecisionFor(mode);
+        bool channelsLast = ChannelsLast ?? DefaultChannelsLast(precision);
+        return precision == Precision.Fp32 && !channelsLast
+            ? null
+            : _model.TransformCopy(precision == Precision.Bf16 ? ScalarType.BFloat16 : ScalarType.Float32, channelsLast);
+    }
+
+    /// <summary>The analysis transform (<see cref="EvcModel.Analyse"/>) in this codec's precision; float32 out.</summary>
+    internal Tensor AnalysisTransform(Tensor x, int encoderLevel) => CopyFor(Mode) is { } copy ? copy.Analyse(x, encoderLevel) : _model.Analyse(x, encoderLevel);
+
+    /// <summary><c>hyper_enc</c> in this codec's precision; float32 out.</summary>
+    internal Tensor HyperEncode(Tensor y) => CopyFor(Mode) is { } copy ? copy.HyperEncode(y) : _model.HyperEncoder.forward(y);
+
+    /// <summary><c>dec</c> in this codec's precision for <see cref="Mode"/> streams: float32 ŷ·curr_q in, float32 x̂ (not clamped) out.</summary>
+    internal Tensor SynthesisTransform(Tensor latent) => SynthesisTransform(latent, Mode);
+
+    /// <summary><c>dec</c> in this codec's precision for <paramref name="mode"/> streams.</summary>
+    private Tensor SynthesisTransform(Tensor latent, StreamMode mode) => CopyFor(mode) is { } copy ? copy.Synthesise(latent) : _model.Decoder.forward(latent);
 
     /// <summary>
     /// Benchmarks: called after each stage with its wall time — "encoder network", "hyperprior and priors",
@@ -123,9 +171,9 @@ internal sealed class ImageCodec
         long start = System.Diagnostics.Stopwatch.GetTimestamp();
         (double qUsed, int qIndex) = QScale.Round(qScale);
         Tensor currQ = QScale.CurrentQ(_model.QBasic, qUsed);
-        Tensor y = _model.Analyse(xPadded, encoderLevel) / currQ;
+        Tensor y = AnalysisTransform(xPadded, encoderLevel) / currQ;
         Mark(ref start, CodecStageTiming.EncoderNetwork);
-        Tensor z = _model.HyperEncoder.forward(y);
+        Tensor z = HyperEncode(y);
         Tensor zHat = z.round();
         if (Mode != StreamMode.Official)
         {
@@ -275,7 +323,7 @@ internal sealed class ImageCodec
         Tensor latent = yHat * currQ;
         Mark(ref start, CodecStageTiming.EntropyDecodingAndPriors);
         onLatent?.Invoke(latent);
-        Tensor xHat = _model.Decoder.forward(latent).clamp_(0, 1);
+        Tensor xHat = SynthesisTransform(latent, mode).clamp_(0, 1);
         Mark(ref start, CodecStageTiming.DecoderNetwork);
         return xHat;
     }

@@ -19,6 +19,7 @@ public sealed class EvcModel : nn.Module
     private Lazy<CdfTable> _zTable;
     private Lazy<DeterministicEntropyParameters> _deterministic, _deterministicV1;
     private Lazy<ReferenceOrderPriors> _referenceOrder;
+    private readonly Dictionary<(ScalarType, bool), TransformCopy> _transformCopies = [];
 
     /// <summary>Builds an untrained model of <paramref name="architecture"/> on the CPU.</summary>
     public EvcModel(EvcArchitecture architecture) : base(architecture?.Name ?? throw new ArgumentNullException(nameof(architecture)))
@@ -122,7 +123,7 @@ public sealed class EvcModel : nn.Module
     internal ReferenceOrderPriors ReferenceOrderPriors => _referenceOrder.Value;
 
     /// <summary>
-    /// Forgets the z table, the fixed-point and the reference-order networks so the next use rebuilds them from the current weights (after
+    /// Forgets the z table, the fixed-point and the reference-order networks and the transform copies so the next use rebuilds them from the current weights (after
     /// training steps or a move to another device).
     /// </summary>
     public void RefreshTables()
@@ -137,6 +138,39 @@ public sealed class EvcModel : nn.Module
         if (_referenceOrder.IsValueCreated)
             _referenceOrder.Value.Dispose();
         _referenceOrder = new Lazy<ReferenceOrderPriors>(() => new ReferenceOrderPriors(this));
+        DisposeTransformCopies();
+    }
+
+    /// <summary>
+    /// The transforms in <paramref name="type"/> (and channels-last when <paramref name="channelsLast"/>), copied from
+    /// these weights on first use and shared by every codec of this model (on the model's device: copy after moving it).
+    /// </summary>
+    internal TransformCopy TransformCopy(ScalarType type, bool channelsLast)
+    {
+        lock (_transformCopies)
+        {
+            if (!_transformCopies.TryGetValue((type, channelsLast), out TransformCopy? copy))
+                _transformCopies[(type, channelsLast)] = copy = new TransformCopy(this, type, channelsLast);
+            return copy;
+        }
+    }
+
+    private void DisposeTransformCopies()
+    {
+        lock (_transformCopies)
+        {
+            foreach (TransformCopy copy in _transformCopies.Values)
+                copy.Dispose();
+            _transformCopies.Clear();
+        }
+    }
+
+    /// <inheritdoc/>
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+            DisposeTransformCopies();
+        base.Dispose(disposing);
     }
 
     /// <summary>The q_scale of rate index <paramref name="rateIndex"/> as the float32 value the checkpoint holds.</summary>
