@@ -57,7 +57,7 @@ public sealed class ImageCommandTests : IDisposable
             "--quality", "1", "--deterministic", "--threads", "2");
         Assert.True(code == 0, error);
         Assert.Contains("deterministic mode", output);
-        Assert.Equal("EVCD\u0001"u8.ToArray(), File.ReadAllBytes(bin)[..5]);
+        Assert.Equal("EVCD\u0002"u8.ToArray(), File.ReadAllBytes(bin)[..5]);
 
         string one = Path.Combine(_directory, "det1.png"), two = Path.Combine(_directory, "det2.png");
         (code, _, error) = CliRunner.Run("image", "decode", bin, "-o", one, "--arch", "EVC_SS", "--weights", Checkpoint, "--threads", "1");
