@@ -31,7 +31,7 @@ public static class SpeedBenchmark
         bool cuda = !options.Device.IsCpu;
         set_num_threads(options.Threads);
         EvcModel model = options.Model;
-        var codec = new ImageCodec(model, options.Official ? StreamMode.Official : options.DeterministicVersion == 1 ? StreamMode.DeterministicV1 : StreamMode.Deterministic, options.Precision);
+        var codec = new ImageCodec(model, options.Official ? StreamMode.Official : options.DeterministicMode, options.Precision);
         string precision = PrecisionChoice.Name(codec.Precision);
         int frames = options.Frames ?? (cuda ? 50 : 5);
         var samples = Stages.ToDictionary(s => s, _ => new List<double>());

@@ -1,3 +1,4 @@
+using EVC.Stream.Model.Codec;
 using EVC.Stream.Model.Checkpoints;
 using EVC.Stream.Model.Models;
 using static TorchSharp.torch;
@@ -25,8 +26,8 @@ public sealed record SpeedBenchmarkOptions
     /// <summary>Official stream mode (default deterministic).</summary>
     public bool Official { get; init; }
 
-    /// <summary>The deterministic arithmetic measured when not <see cref="Official"/>: 2 (default) or 1.</summary>
-    public int DeterministicVersion { get; init; } = 2;
+    /// <summary>The deterministic mode measured when not <see cref="Official"/>: the current arithmetic (default) or version 1.</summary>
+    public StreamMode DeterministicMode { get; init; } = StreamMode.Deterministic;
 
     /// <summary>Frames per encoder network pass, entropy-coded in parallel. Default 1.</summary>
     public int Batch { get; init; } = 1;

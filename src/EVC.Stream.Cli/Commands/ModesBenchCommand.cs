@@ -18,12 +18,12 @@ internal sealed class ModesBenchCommand : Command<ModesBenchCommand.Settings>
         public int? Threads { get; init; }
 
         [CommandOption("--deterministic-version <N>")]
-        [Description("The deterministic arithmetic compared with official mode: 2 (float32-exact, the default of streams) or 1 (float64).")]
+        [Description(DeterministicVersionOption.Description)]
         public int DeterministicVersion { get; init; } = 2;
 
-        public override ValidationResult Validate() => DeterministicVersion is 1 or 2
-            ? base.Validate()
-            : ValidationResult.Error($"--deterministic-version: {DeterministicVersion} is not a version; use 1 or 2");
+        public override ValidationResult Validate() => DeterministicVersionOption.Validate(DeterministicVersion) is { Successful: false } bad
+            ? bad
+            : base.Validate();
     }
 
     public override int Execute(CommandContext context, Settings settings, CancellationToken cancellationToken)
@@ -38,7 +38,7 @@ internal sealed class ModesBenchCommand : Command<ModesBenchCommand.Settings>
         List<ModesAnchorResult> results = ModesBenchmark.Run(new ModesBenchmarkOptions
         {
             Model = model, Images = files, Threads = threads,
-            DeterministicMode = settings.DeterministicVersion == 1 ? StreamMode.DeterministicV1 : StreamMode.Deterministic,
+            DeterministicMode = DeterministicVersionOption.Mode(settings.DeterministicVersion),
         }, progress, cancellationToken);
 
         if (settings.Json)

@@ -42,8 +42,10 @@ internal sealed class SpeedBenchCommand : Command<SpeedBenchCommand.Settings>
         public bool Official { get; init; }
 
         [CommandOption("--deterministic-version <N>")]
-        [Description("Deterministic arithmetic: 2 (float32-exact, the default of streams) or 1 (float64).")]
+        [Description(DeterministicVersionOption.Description)]
         public int DeterministicVersion { get; init; } = 2;
+
+        public override ValidationResult Validate() => DeterministicVersionOption.Validate(DeterministicVersion);
 
         [CommandOption("--batch <N>")]
         [Description("Frames per encoder network pass, entropy-coded in parallel (the capture pipeline's --batch). Default 1.")]
@@ -95,9 +97,7 @@ internal sealed class SpeedBenchCommand : Command<SpeedBenchCommand.Settings>
             Height = height,
             Frames = settings.Frames,
             Official = settings.Official,
-            DeterministicVersion = settings.DeterministicVersion is 1 or 2
-                ? settings.DeterministicVersion
-                : throw new ArgumentException($"--deterministic-version: {settings.DeterministicVersion} is not a version; use 1 or 2"),
+            DeterministicMode = DeterministicVersionOption.Mode(settings.DeterministicVersion),
             Batch = settings.Batch,
             Threads = threads,
             PeakMatrixSize = settings.PeakSize,

@@ -103,12 +103,10 @@ public sealed class EvcModel : nn.Module
     public CdfTable ZTable => _zTable.Value;
 
     /// <summary>
-    /// The fixed-point entropy-parameter networks of deterministic mode, quantised from these weights on first use and
-    /// shared by every codec of this model (on the model's device: quantise after moving the model).
+    /// The fixed-point entropy-parameter networks of a deterministic stream mode's arithmetic version, quantised from
+    /// these weights on first use and shared by every codec of this model (on the model's device: quantise after moving
+    /// the model).
     /// </summary>
-    internal DeterministicEntropyParameters DeterministicParameters => _deterministic.Value;
-
-    /// <summary>The fixed-point networks of a deterministic stream mode's arithmetic version.</summary>
     internal DeterministicEntropyParameters DeterministicParametersOf(StreamMode mode) => mode switch
     {
         StreamMode.DeterministicV1 => _deterministicV1.Value,
