@@ -33,6 +33,20 @@ public sealed record TrainingOptions
     /// <summary>Mask decay with the paper rule: the step by which every mask is zero.</summary>
     public long DecaySteps { get; init; } = 1000;
 
-    /// <summary>The learning rate of a step: the start value, ×0.1 after 80 % of the steps and ×0.01 after 95 %.</summary>
-    public double LearningRateAt(long step) => step < TotalSteps * 0.8 ? LearningRate : step < TotalSteps * 0.95 ? LearningRate * 0.1 : LearningRate * 0.01;
+    /// <summary>
+    /// Steps over which the learning rate ramps linearly up from near zero (0: none). A fresh Adam on trained weights
+    /// needs it: its first updates are ±lr on every parameter, whatever the gradient's noise (measured: without warm-up,
+    /// 500 steps at lr 5e-6 cost the default model 0.45 dB).
+    /// </summary>
+    public long WarmupSteps { get; init; }
+
+    /// <summary>
+    /// The learning rate of a step: the start value (ramped up over <see cref="WarmupSteps"/>), ×0.1 after 80 % of the
+    /// steps and ×0.01 after 95 %.
+    /// </summary>
+    public double LearningRateAt(long step)
+    {
+        double scheduled = step < TotalSteps * 0.8 ? LearningRate : step < TotalSteps * 0.95 ? LearningRate * 0.1 : LearningRate * 0.01;
+        return step < WarmupSteps ? scheduled * (step + 1) / WarmupSteps : scheduled;
+    }
 }

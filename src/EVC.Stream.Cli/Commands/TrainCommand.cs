@@ -65,6 +65,10 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         [Description("Adam learning rate (×0.1 after 80 % of the steps, ×0.01 after 95 %). Default 1e-4.")]
         public double LearningRate { get; init; } = 1e-4;
 
+        [CommandOption("--warmup <N>")]
+        [Description("Steps of linear learning-rate warm-up (a fresh Adam on trained weights needs it). Default: 1000 with --init, else 0.")]
+        public long? Warmup { get; init; }
+
         [CommandOption("--save-every <N>")]
         [Description("Checkpoint every N steps. Default 500.")]
         public int SaveEvery { get; init; } = 500;
@@ -106,6 +110,8 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             :
             Crop % 64 != 0 || Crop < 64 ? ValidationResult.Error("--crop must be a multiple of 64")
             : Batch < 1 || Steps < 1 || SaveEvery < 1 ? ValidationResult.Error("--batch, --steps and --save-every must be positive")
+            : Warmup is < 0 || Warmup > Steps ? ValidationResult.Error("--warmup must be between 0 and --steps")
+            : Resume && Warmup is not null ? ValidationResult.Error("--warmup is part of the run: it cannot change on --resume")
             : ValidationResult.Success();
     }
 
@@ -153,6 +159,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
                 CropSize = settings.Crop,
                 LearningRate = settings.LearningRate,
                 TotalSteps = settings.Steps,
+                WarmupSteps = settings.Warmup ?? (settings.Init is not null ? Math.Min(1000, settings.Steps) : 0),
                 Seed = settings.Seed,
                 Student = settings.Student,
                 Sparsity = Enum.Parse<SparsityKind>(settings.Sparsity, ignoreCase: true),
