@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using EVC.Stream.Model;
+using EVC.Stream.Model.Checkpoints;
 using EVC.Stream.Model.Models;
 using EVC.Stream.Training;
 using static TorchSharp.torch;
@@ -28,32 +29,57 @@ public static class TrainBenchmark
         string data = options.Data;
         set_num_threads(options.Threads);
         TorchRuntime.RetainFreedMemory();  // no page faults on every step's activations
-        manual_seed(1);
-        var training = new TrainingOptions { BatchSize = options.Batch, CropSize = options.Crop, TotalSteps = 3 + (long)options.Steps * options.Rounds };
-        await using RdTrainer trainer = RdTrainer.Start(new EvcModel(EvcArchitecture.Get(options.Arch)), training, data);
-        bool pytorch = options.PyTorch && options.Arch == "EVC_SS";
-        // Rounds alternate ours and PyTorch's, so a slow spell of this shared machine lands on both sides of a ratio.
-        var ours = new List<double>();
-        var theirs = new List<double>();
-        var ratios = new List<double>();
-        for (int round = 0; round < options.Rounds; round++)
+        var trainers = new List<RdTrainer>();
+        try
         {
-            List<double> times = TimeSteps(trainer, options, warmUp: round == 0 ? 3 : 0, round, steps, cancellationToken);
-            double median = BenchmarkMath.Median([.. times]);
-            ours.AddRange(times);
-            double? measured = pytorch ? MeasurePyTorch(options) : null;
-            pytorch = measured is not null;
-            if (measured is double seconds)
+            foreach (Precision precision in options.Precisions)
             {
-                theirs.Add(seconds);
-                ratios.Add(median / seconds);
+                manual_seed(1);  // the same initial weights, data and noise for every precision
+                var training = new TrainingOptions { BatchSize = options.Batch, CropSize = options.Crop, TotalSteps = 3 + (long)options.Steps * options.Rounds, Precision = precision };
+                trainers.Add(RdTrainer.Start(new EvcModel(EvcArchitecture.Get(options.Arch)), training, data));
             }
-            rounds?.Report(new TrainBenchmarkRound(round + 1, options.Rounds, median, measured));
+            bool pytorch = options.PyTorch && options.Arch == "EVC_SS";
+            // Rounds alternate ours (each precision in turn) and PyTorch's, so a slow spell of this shared machine lands on
+            // both sides of a ratio.
+            var ours = new List<double>();
+            var theirs = new List<double>();
+            var ratios = new List<double>();
+            var bf16 = new List<double>();
+            var speedups = new List<double>();
+            for (int round = 0; round < options.Rounds; round++)
+            {
+                List<double> times = TimeSteps(trainers[0], options, warmUp: round == 0 ? 3 : 0, round, steps, cancellationToken);
+                double median = BenchmarkMath.Median([.. times]);
+                ours.AddRange(times);
+                if (trainers.Count > 1)
+                {
+                    List<double> bf16Times = TimeSteps(trainers[1], options, warmUp: round == 0 ? 3 : 0, round, steps, cancellationToken);
+                    bf16.AddRange(bf16Times);
+                    speedups.Add(median / BenchmarkMath.Median([.. bf16Times]));
+                }
+                double? measured = pytorch ? MeasurePyTorch(options) : null;
+                pytorch = measured is not null;
+                if (measured is double seconds)
+                {
+                    theirs.Add(seconds);
+                    ratios.Add(median / seconds);
+                }
+                rounds?.Report(new TrainBenchmarkRound(round + 1, options.Rounds, median, measured));
+            }
+            double oursMedian = BenchmarkMath.Median([.. ours]);
+            double reference = theirs.Count > 0 ? BenchmarkMath.Median([.. theirs]) : PyTorchSeconds;
+            double ratio = ratios.Count > 0 ? BenchmarkMath.Median([.. ratios]) : oursMedian / PyTorchSeconds;
+            return new TrainBenchmarkResult(ours, oursMedian, reference, theirs.Count, ratios, ratio)
+            {
+                Bf16StepSeconds = bf16,
+                Bf16Speedup = speedups.Count > 0 ? BenchmarkMath.Median([.. speedups]) : null,
+            };
         }
-        double oursMedian = BenchmarkMath.Median([.. ours]);
-        double reference = theirs.Count > 0 ? BenchmarkMath.Median([.. theirs]) : PyTorchSeconds;
-        double ratio = ratios.Count > 0 ? BenchmarkMath.Median([.. ratios]) : oursMedian / PyTorchSeconds;
-        return new TrainBenchmarkResult(ours, oursMedian, reference, theirs.Count, ratios, ratio);
+        finally
+        {
+            foreach (RdTrainer trainer in trainers)
+                await trainer.DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     /// <summary>Times <see cref="TrainBenchmarkOptions.Steps"/> training steps (after <paramref name="warmUp"/> untimed ones).</summary>

@@ -1,3 +1,5 @@
+using EVC.Stream.Model.Checkpoints;
+
 namespace EVC.Stream.Benchmarks;
 
 /// <summary>What <see cref="TrainBenchmark"/> times.</summary>
@@ -20,6 +22,12 @@ public sealed record TrainBenchmarkOptions
 
     /// <summary>CPU threads. Default 2 (the PyTorch figure's setting).</summary>
     public int Threads { get; init; } = 2;
+
+    /// <summary>
+    /// Precisions timed: fp32 (default), or fp32 then bf16 (mixed precision with float32 master weights), each round
+    /// timing both in turn from the same initial weights and data; the ratio to PyTorch is fp32's.
+    /// </summary>
+    public IReadOnlyList<Precision> Precisions { get; init; } = [Precision.Fp32];
 
     /// <summary>Training images.</summary>
     public required string Data { get; init; }

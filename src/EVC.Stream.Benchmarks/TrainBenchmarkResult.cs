@@ -8,4 +8,10 @@ public sealed record TrainBenchmarkResult(List<double> StepSeconds, double Media
 {
     /// <summary>Whether PyTorch was timed in this run (else <see cref="PyTorchStepSeconds"/> is the figure).</summary>
     public bool PyTorchMeasuredSideBySide => PyTorchRounds > 0;
+
+    /// <summary>bf16 step times, when bf16 was timed beside fp32 (else empty).</summary>
+    public IReadOnlyList<double> Bf16StepSeconds { get; init; } = [];
+
+    /// <summary>The median over the rounds of fp32's median step time over bf16's; null when bf16 was not timed.</summary>
+    public double? Bf16Speedup { get; init; }
 }

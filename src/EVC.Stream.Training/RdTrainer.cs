@@ -17,11 +17,15 @@ public sealed class RdTrainer : IAsyncDisposable
     private readonly ImageFolderLoader _loader;
     private readonly List<TorchSharp.Modules.Parameter> _optimised;
     private readonly ChannelsLastActivations _channelsLast;
+    private readonly Bf16Shadow? _bf16;
+    private readonly ChannelsLastActivations? _shadowChannelsLast;
     private readonly bool _fusedAdam;
 
     private RdTrainer(EvcModel model, TrainingOptions options, string dataFolder, long step)
     {
         Model = model;
+        if (options.Precision == Precision.Bf16 && options.Student is not null)
+            throw new NotSupportedException("bf16 training with mask decay: not supported (train the teacher or student in fp32)");
         Options = options;
         Step = step;
         model.train();
@@ -35,6 +39,13 @@ public sealed class RdTrainer : IAsyncDisposable
         }
         _optimizer = optim.Adam(_optimised, lr: options.LearningRate);
         _channelsLast = ChannelsLastActivations.Attach(model);
+        if (options.Precision == Precision.Bf16)
+        {
+            _bf16 = new Bf16Shadow(model);
+            _shadowChannelsLast = ChannelsLastActivations.Attach(_bf16.Model);
+        }
+        else if (options.Precision != Precision.Fp32)
+            throw new ArgumentException($"training precision must be fp32 or bf16, not {options.Precision}", nameof(options));
         _fusedAdam = FusedAdam.Supports(_optimised);  // parameters are placed before the trainer is built
         _loader = new ImageFolderLoader(dataFolder, options.CropSize, options.BatchSize, (int)model.QScaleAnchors.shape[0], options.Seed, firstBatch: step);
     }
@@ -88,9 +99,13 @@ public sealed class RdTrainer : IAsyncDisposable
         x = x.to(Model.QBasic.device);
         // Scalable models: residual representation learning trains one level per step.
         int level = Model.EncoderLevels > 1 ? ResidualRepresentationLearning.LevelOfStep(Options.Seed, Step, Model.EncoderLevels) : -1;
-        VariableRateRdObjective.Result result = VariableRateRdObjective.Forward(Model, x, batch.RateIndexes, level);
+        _bf16?.Refresh();
+        VariableRateRdObjective.Result result = _bf16 is null
+            ? VariableRateRdObjective.Forward(Model, x, batch.RateIndexes, level)
+            : VariableRateRdObjective.Forward(_bf16.Model, x, batch.RateIndexes, level, Bf16Shadow.Bf16);
         Tensor loss = MaskDecay is null ? result.Loss : result.Loss + MaskDecay.Loss(Step).to(result.Loss.device);
         loss.backward();
+        _bf16?.TransferGradients();
         if (_fusedAdam)
             FusedAdam.Step(_optimizer, _optimised, Options.ClipNorm);
         else
@@ -193,6 +208,8 @@ public sealed class RdTrainer : IAsyncDisposable
         await _loader.DisposeAsync().ConfigureAwait(false);
         _optimizer.Dispose();
         _channelsLast.Dispose();
+        _shadowChannelsLast?.Dispose();
+        _bf16?.Dispose();
         MaskDecay?.Dispose();
     }
 

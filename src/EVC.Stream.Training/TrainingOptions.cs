@@ -1,3 +1,5 @@
+using EVC.Stream.Model.Checkpoints;
+
 namespace EVC.Stream.Training;
 
 /// <summary>How a training run is set up (stored with every checkpoint).</summary>
@@ -20,6 +22,12 @@ public sealed record TrainingOptions
 
     /// <summary>Seed of the data order and of the quantisation noise.</summary>
     public int Seed { get; init; } = 1;
+
+    /// <summary>
+    /// Number format of the networks' forward and backward: fp32, or bf16 with float32 master weights
+    /// (<see cref="Bf16Shadow"/>; needs no more than a CPU with native bfloat16 to be fast). Not with mask decay.
+    /// </summary>
+    public Precision Precision { get; init; } = Precision.Fp32;
 
     /// <summary>Mask decay: the architecture the model decays into (null: plain RD training).</summary>
     public string? Student { get; init; }

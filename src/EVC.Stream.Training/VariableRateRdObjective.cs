@@ -20,9 +20,11 @@ public static class VariableRateRdObjective
 
     /// <summary>
     /// One forward pass on a batch <paramref name="x"/> (B, 3, H, W), H and W multiples of 64; scalable models code
-    /// at <paramref name="encoderLevel"/> (−1: the highest).
+    /// at <paramref name="encoderLevel"/> (−1: the highest). With <paramref name="networkType"/> the networks take
+    /// their input in that type and give float32 back, the synthesis transform's last layer running in float32
+    /// (<see cref="Bf16Shadow"/>); the rate terms are float32 either way.
     /// </summary>
-    public static Result Forward(EvcModel model, Tensor x, int[] rateIndexes, int encoderLevel = -1)
+    public static Result Forward(EvcModel model, Tensor x, int[] rateIndexes, int encoderLevel = -1, ScalarType? networkType = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(x);
@@ -34,10 +36,11 @@ public static class VariableRateRdObjective
 
         Tensor anchors = tensor(rateIndexes.Select(i => (long)i).ToArray(), device: device);
         Tensor currQ = model.QBasic.clamp_min(0.5) * model.QScaleAnchors.index_select(0, anchors);  // (B, N, 1, 1)
-        Tensor y = model.Analyse(x, encoderLevel) / currQ;
-        Tensor z = model.HyperEncoder.forward(y);
+        Tensor y = Network(input => model.Analyse(input, encoderLevel), x, networkType) / currQ;
+        Tensor z = Network(model.HyperEncoder.forward, y, networkType);
         Tensor zBits = FactorizedBits(model, z + Noise(z));
-        Tensor[] prior = model.PriorFusion.forward(model.HyperDecoder.forward(RoundStraightThrough(z))).chunk(3, 1);  // q_step, scales, means
+        Tensor[] prior = Network(input => model.PriorFusion.forward(model.HyperDecoder.forward(input)), RoundStraightThrough(z), networkType)
+            .chunk(3, 1);  // q_step, scales, means
 
         (Tensor mask0, Tensor mask1) = DualSpatialPrior.Masks(y.shape[2], y.shape[3], y.dtype, device);
         Tensor step = prior[0].clamp_min(0.5);
@@ -46,11 +49,11 @@ public static class VariableRateRdObjective
         Tensor[] meanHalves = prior[2].chunk(2, 1);
         var (hat00, bits00) = Pass(yHalves[0], scaleHalves[0], meanHalves[0], mask0);
         var (hat11, bits11) = Pass(yHalves[1], scaleHalves[1], meanHalves[1], mask1);
-        Tensor[] parts = model.SpatialPrior.forward(cat(new[] { hat00, hat11, prior[2], prior[1], step }, 1)).chunk(4, 1);
+        Tensor[] parts = Network(model.SpatialPrior.forward, cat(new[] { hat00, hat11, prior[2], prior[1], step }, 1), networkType).chunk(4, 1);
         var (hat01, bits01) = Pass(yHalves[0], parts[0], parts[1], mask1);
         var (hat10, bits10) = Pass(yHalves[1], parts[2], parts[3], mask0);
         Tensor yHat = cat(new[] { hat00 + hat01, hat11 + hat10 }, 1) * step;
-        Tensor xHat = model.Decoder.forward(yHat * currQ);
+        Tensor xHat = Synthesise(model, yHat * currQ, networkType);
 
         Tensor bpp = (zBits + bits00 + bits11 + bits01 + bits10) / pixels;                // (B)
         Tensor mse = (xHat - x).square().mean(new long[] { 1, 2, 3 });                     // (B)
@@ -58,6 +61,20 @@ public static class VariableRateRdObjective
         Tensor loss = (lambda * mse + bpp).mean();
         double meanMse = mse.mean().item<float>();
         return new Result(loss.MoveToOuterDisposeScope(), bpp.mean().item<float>(), meanMse, 10 * Math.Log10(1 / Math.Max(meanMse, 1e-12)));
+    }
+
+    private static Tensor Network(Func<Tensor, Tensor> network, Tensor input, ScalarType? type) =>
+        type is ScalarType cast ? network(input.to(cast)).to(ScalarType.Float32) : network(input);
+
+    private static Tensor Synthesise(EvcModel model, Tensor latent, ScalarType? type)
+    {
+        if (type is not ScalarType cast)
+            return model.Decoder.forward(latent);
+        var layers = model.Decoder.children().Cast<nn.Module<Tensor, Tensor>>().ToArray();
+        Tensor h = latent.to(cast);
+        foreach (nn.Module<Tensor, Tensor> layer in layers[..^1])
+            h = layer.call(h);
+        return layers[^1].call(h.to(ScalarType.Float32));
     }
 
     /// <summary>Straight-through rounding: the value of round(x), the gradient of x.</summary>

@@ -86,9 +86,23 @@ public sealed class TrainBenchCommandTests
     }
 
     [Fact]
+    public void Both_precisions_are_timed_in_turn_with_bf16s_speed_up()
+    {
+        (int code, string stdout, string error) = CliRunner.Run("bench", "train", "--pytorch", "off", "--steps", "1", "--rounds", "2", "--crop", "64",
+            "--threads", "1", "--precision", "both", "--json");
+        Assert.True(code == 0, error + stdout);
+        using var report = System.Text.Json.JsonDocument.Parse(stdout[stdout.IndexOf('{', StringComparison.Ordinal)..]);
+        Assert.Equal(2, report.RootElement.GetProperty("bf16_step_seconds").GetArrayLength());
+        Assert.True(report.RootElement.GetProperty("bf16_speedup").GetDouble() > 0);
+    }
+
+    [Fact]
     public void Bad_settings_are_one_line_errors()
     {
         Assert.Contains("--rounds", CliRunner.AssertOneLineError("bench", "train", "--rounds", "0"));
         Assert.Contains("--crop", CliRunner.AssertOneLineError("bench", "train", "--crop", "100"));
+        Assert.Contains("--precision", CliRunner.AssertOneLineError("bench", "train", "--precision", "fp16"));
+        Assert.Contains("--precision", CliRunner.AssertOneLineError("train", "--precision", "bf16", "--init", "x.safetensors", "--student", "EVC_SS"));
+        Assert.Contains("--warmup", CliRunner.AssertOneLineError("train", "--warmup", "-1"));
     }
 }

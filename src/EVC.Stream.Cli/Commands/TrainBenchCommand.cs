@@ -44,6 +44,10 @@ internal sealed class TrainBenchCommand : Command<TrainBenchCommand.Settings>
         [Description("auto (default): also time the same step in PyTorch (tools/pytorch/train_step_bench.py) when python3 with torch is installed, for a side-by-side ratio; off: compare with the issue's 0.33 s figure.")]
         public string PyTorch { get; init; } = "auto";
 
+        [CommandOption("--precision <P>")]
+        [Description("fp32 (default), bf16, or both: fp32 and bf16 mixed precision (float32 master weights) timed in turn every round, from the same weights and data, with bf16's speed-up.")]
+        public string Precision { get; init; } = "fp32";
+
         [CommandOption("--json")]
         [Description("Print JSON.")]
         public bool Json { get; init; }
@@ -51,6 +55,7 @@ internal sealed class TrainBenchCommand : Command<TrainBenchCommand.Settings>
         public override ValidationResult Validate() =>
             Steps < 1 || Rounds < 1 || Batch < 1 || Threads < 1 ? ValidationResult.Error("--steps, --rounds, --batch and --threads must be positive")
             : Crop < 64 || Crop % 64 != 0 ? ValidationResult.Error("--crop must be a multiple of 64")
+            : Precision is not ("fp32" or "bf16" or "both") ? ValidationResult.Error($"--precision must be fp32, bf16 or both, not '{Precision}'")
             : ValidationResult.Success();
     }
 
@@ -71,6 +76,12 @@ internal sealed class TrainBenchCommand : Command<TrainBenchCommand.Settings>
             Threads = settings.Threads,
             Data = data,
             PyTorch = settings.PyTorch != "off",
+            Precisions = settings.Precision switch
+            {
+                "both" => [Model.Checkpoints.Precision.Fp32, Model.Checkpoints.Precision.Bf16],
+                "bf16" => [Model.Checkpoints.Precision.Bf16],
+                _ => [Model.Checkpoints.Precision.Fp32],
+            },
         }, steps, rounds, cancellationToken).GetAwaiter().GetResult();
 
         string source = result.PyTorchMeasuredSideBySide ? $"PyTorch measured side by side in {result.PyTorchRounds} rounds" : "the issue's figure for PyTorch 1.13 here";
@@ -90,11 +101,18 @@ internal sealed class TrainBenchCommand : Command<TrainBenchCommand.Settings>
                 pytorch_measured_side_by_side = result.PyTorchMeasuredSideBySide,
                 round_ratios = result.RoundRatios,
                 ratio = result.Ratio,
+                precision = settings.Precision,
+                bf16_step_seconds = result.Bf16StepSeconds,
+                bf16_median_step_seconds = result.Bf16StepSeconds.Count > 0 ? BenchmarkMath.Median([.. result.Bf16StepSeconds]) : (double?)null,
+                bf16_speedup = result.Bf16Speedup,
             }, s_json));
             return 0;
         }
         AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
             $"{settings.Arch}, batch {settings.Batch}, {settings.Crop}x{settings.Crop}, {settings.Threads} threads: median {result.MedianStepSeconds:F3} s per step over {result.StepSeconds.Count} steps; {source}: {result.PyTorchStepSeconds:F3} s → ratio {result.Ratio:F2} (median of the rounds' ratios; target ≤ 1.0)"));
+        if (result.Bf16Speedup is double speedup)
+            AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+                $"bf16 mixed precision: median {BenchmarkMath.Median([.. result.Bf16StepSeconds]):F3} s per step; speed-up over fp32 {speedup:F2}x (median of the rounds' ratios)"));
         return 0;
     }
 }

@@ -69,6 +69,10 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         [Description("Steps of linear learning-rate warm-up (a fresh Adam on trained weights needs it). Default: 1000 with --init, else 0.")]
         public long? Warmup { get; init; }
 
+        [CommandOption("--precision <P>")]
+        [Description("Number format of the networks' forward and backward: fp32 (default) or bf16 (float32 master weights and rate terms; needs a CPU with native bfloat16 to be fast). Not with --student.")]
+        public string Precision { get; init; } = "fp32";
+
         [CommandOption("--save-every <N>")]
         [Description("Checkpoint every N steps. Default 500.")]
         public int SaveEvery { get; init; } = 500;
@@ -110,6 +114,8 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             :
             Crop % 64 != 0 || Crop < 64 ? ValidationResult.Error("--crop must be a multiple of 64")
             : Batch < 1 || Steps < 1 || SaveEvery < 1 ? ValidationResult.Error("--batch, --steps and --save-every must be positive")
+            : Precision is not ("fp32" or "bf16") ? ValidationResult.Error($"--precision must be fp32 or bf16, not '{Precision}'")
+            : Precision == "bf16" && Student is not null ? ValidationResult.Error("--precision bf16 does not combine with --student (mask decay trains in fp32)")
             : Warmup is < 0 || Warmup > Steps ? ValidationResult.Error("--warmup must be between 0 and --steps")
             : Resume && Warmup is not null ? ValidationResult.Error("--warmup is part of the run: it cannot change on --resume")
             : ValidationResult.Success();
@@ -159,6 +165,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
                 CropSize = settings.Crop,
                 LearningRate = settings.LearningRate,
                 TotalSteps = settings.Steps,
+                Precision = settings.Precision == "bf16" ? Model.Checkpoints.Precision.Bf16 : Model.Checkpoints.Precision.Fp32,
                 WarmupSteps = settings.Warmup ?? (settings.Init is not null ? Math.Min(1000, settings.Steps) : 0),
                 Seed = settings.Seed,
                 Student = settings.Student,
