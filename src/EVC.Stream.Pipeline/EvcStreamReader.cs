@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using EVC.Stream.Model.Checkpoints;
 using EVC.Stream.Model.Models;
 using static TorchSharp.torch;
 
@@ -33,10 +34,17 @@ public sealed class EvcStreamReader : IAsyncDisposable
     /// <summary>Damaged regions skipped so far.</summary>
     public IReadOnlyList<EvcsDamage> Damage => _reader.Damage;
 
-    /// <summary>Opens the stream in <paramref name="stream"/> (which the reader owns) to be decoded by <paramref name="model"/>.</summary>
+    /// <summary>The number format the synthesis transform runs in (resolved from the requested one and the stream's mode).</summary>
+    public Precision Precision => _codec.Precision;
+
+    /// <summary>
+    /// Opens the stream in <paramref name="stream"/> (which the reader owns) to be decoded by <paramref name="model"/>,
+    /// the synthesis transform in <paramref name="precision"/> (<see cref="PrecisionChoice"/>; the symbols decode the
+    /// same either way).
+    /// </summary>
     /// <exception cref="ArgumentException"><paramref name="model"/> does not have the weights the stream was coded with.</exception>
     /// <exception cref="EvcsFormatException">Not an <c>.evcs</c> stream.</exception>
-    public static async Task<EvcStreamReader> OpenAsync(System.IO.Stream stream, EvcModel model, CancellationToken cancellationToken = default)
+    public static async Task<EvcStreamReader> OpenAsync(System.IO.Stream stream, EvcModel model, Precision precision = Precision.Auto, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(model);
@@ -51,7 +59,7 @@ public sealed class EvcStreamReader : IAsyncDisposable
             throw;
         }
         StreamMode mode = StreamHeader.ModeOf(reader.Header);
-        return new EvcStreamReader(reader, new ImageCodec(model, mode), mode);
+        return new EvcStreamReader(reader, new ImageCodec(model, mode, precision), mode);
     }
 
     /// <summary>Decodes the frames one by one until the stream ends.</summary>

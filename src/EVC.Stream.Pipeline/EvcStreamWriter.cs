@@ -1,4 +1,5 @@
 using EVC.Stream.Imaging;
+using EVC.Stream.Model.Checkpoints;
 using EVC.Stream.Model.Models;
 using static TorchSharp.torch;
 
@@ -13,7 +14,8 @@ namespace EVC.Stream.Pipeline;
 /// await writer.CompleteAsync();
 /// </code>
 /// Frames are coded on the calling thread, one at a time (for a live source with batching, parallel entropy coding and
-/// drop policies use <see cref="CaptureSession"/>). Deterministic mode by default, as <c>evcstream capture</c> writes.
+/// drop policies use <see cref="CaptureSession"/>). Deterministic mode and <see cref="Precision.Auto"/> transforms by
+/// default, as <c>evcstream capture</c> writes (bf16 on a CPU with native bfloat16: 3–4x faster networks).
 /// </summary>
 public sealed class EvcStreamWriter : IAsyncDisposable
 {
@@ -36,9 +38,16 @@ public sealed class EvcStreamWriter : IAsyncDisposable
     /// <summary>Frames written so far.</summary>
     public long FrameCount => _writer.FrameCount;
 
-    /// <summary>Starts a stream of <paramref name="width"/>×<paramref name="height"/> frames at <paramref name="frameRate"/> in <paramref name="stream"/> (which the writer owns).</summary>
+    /// <summary>The number format the analysis transforms run in (resolved from the requested one).</summary>
+    public Precision Precision => _codec.Precision;
+
+    /// <summary>
+    /// Starts a stream of <paramref name="width"/>×<paramref name="height"/> frames at <paramref name="frameRate"/> in
+    /// <paramref name="stream"/> (which the writer owns); <paramref name="precision"/> is the analysis transforms' number
+    /// format (<see cref="PrecisionChoice"/>).
+    /// </summary>
     public static async Task<EvcStreamWriter> CreateAsync(System.IO.Stream stream, EvcModel model, int width, int height, double frameRate,
-        StreamMode mode = StreamMode.Deterministic, CancellationToken cancellationToken = default)
+        StreamMode mode = StreamMode.Deterministic, Precision precision = Precision.Auto, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(stream);
         ArgumentNullException.ThrowIfNull(model);
@@ -48,7 +57,7 @@ public sealed class EvcStreamWriter : IAsyncDisposable
             throw new ArgumentOutOfRangeException(nameof(frameRate), frameRate, "the frame rate must be positive");
         EvcsHeader header = StreamHeader.For(model, mode, width, height, frameRate, "EVC.Stream", typeof(EvcStreamWriter).Assembly.GetName().Version?.ToString(3) ?? "", []);
         EvcsWriter writer = await EvcsWriter.CreateAsync(stream, header, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return new EvcStreamWriter(writer, new ImageCodec(model, mode), frameRate);
+        return new EvcStreamWriter(writer, new ImageCodec(model, mode, precision), frameRate);
     }
 
     /// <summary>Codes one frame of packed 8-bit RGB (<c>rgb24</c>, row-major, width·height·3 bytes) and appends it.</summary>

@@ -1,5 +1,7 @@
 using EVC.Stream.Container;
 using EVC.Stream.Imaging;
+using EVC.Stream.Model.Checkpoints;
+using EVC.Stream.Model.Codec;
 using EVC.Stream.Model.Models;
 
 namespace EVC.Stream.Pipeline.Tests;
@@ -32,6 +34,8 @@ public sealed class EvcStreamTests : IDisposable
                 await writer.WriteFrameAsync(Frame(Width, Height, t), Quality.FromRateIndex(2));
             await writer.CompleteAsync();
             Assert.Equal(Frames, writer.FrameCount);
+            // As capture codes: the automatic choice (bf16 where the CPU has it), not plain fp32.
+            Assert.Equal(PrecisionChoice.Resolve(Precision.Auto, model.QBasic.device.type == TorchSharp.DeviceType.CPU, StreamMode.Deterministic), writer.Precision);
         }
 
         var read = new List<DecodedFrame>();
@@ -47,9 +51,20 @@ public sealed class EvcStreamTests : IDisposable
         for (int t = 0; t < Frames; t++)
             Assert.InRange(PlanarImage.Psnr(Frame(Width, Height, t), read[t].Rgb24), 8, 99);  // the kit's briefly trained checkpoint: a likeness, not quality
 
-        // The real-time decoder (parallel decoders, the player's path) gives the same pixels.
+        // An explicit fp32 reader decodes the same symbols (only the synthesis rounding differs from the default's), and
+        // the real-time decoder (parallel decoders, the player's path) with the same fp32 codec gives the same pixels.
+        var fp32Frames = new List<byte[]>();
+        await using (EvcStreamReader fp32 = await EvcStreamReader.OpenAsync(File.OpenRead(path), model, Precision.Fp32))
+        {
+            Assert.Equal(Precision.Fp32, fp32.Precision);
+            await foreach (DecodedFrame frame in fp32.ReadFramesAsync())
+                fp32Frames.Add(frame.Rgb24);
+        }
+        Assert.Equal(Frames, fp32Frames.Count);
+        for (int t = 0; t < Frames; t++)
+            Assert.InRange(PlanarImage.Psnr(read[t].Rgb24, fp32Frames[t]), 30, 99);
         (List<byte[]> played, _, _) = await PipelineFixture.DecodeAsync(path);
-        Assert.Equal(read.Select(f => f.Rgb24), played);
+        Assert.Equal(fp32Frames, played);
     }
 
     [Fact]
