@@ -13,7 +13,7 @@ namespace EVC.Stream.Model.Deterministic;
 /// </summary>
 internal sealed class FixedPointConv : IFixedPointLayer
 {
-    private readonly Tensor _weight;        // 1x1: (O, C); depthwise: (C, 9)
+    private readonly Tensor? _weight;       // 1x1: (O, C); depthwise: (C, 9); null where _cpuKernel holds the weights
     private readonly Tensor _bias;          // (1, O, 1, 1)
     private readonly Tensor _inverseScale;  // (1, O, 1, 1): 2^-e_c
     private readonly Tensor? _cpuKernel;  // version 2 on a CPU: (O, C, 1, 1) or (C, 1, 3, 3) for oneDNN's direct convolution
@@ -56,14 +56,17 @@ internal sealed class FixedPointConv : IFixedPointLayer
 
         long[] weightShape = _depthwise ? [outChannels, 9] : [outChannels, inChannels];
         ScalarType type = _arithmetic.ElementType;
+        // Version 2 on a CPU keeps its weights only in the convolution kernel below (once, not twice).
+        bool cpuKernel = _arithmetic.Version >= 2 && device.type == TorchSharp.DeviceType.CPU;
         // Owned by this layer, not by whatever dispose scope is open when the model is first used.
-        _weight = Owned(tensor(weights, weightShape), device, type);
+        if (!cpuKernel)
+            _weight = Owned(tensor(weights, weightShape), device, type);
         _bias = Owned(tensor(biases, new long[] { 1, outChannels, 1, 1 }), device, type);
         _inverseScale = Owned(tensor(inverseScales, new long[] { 1, outChannels, 1, 1 }), device, type);
         // On a CPU oneDNN's float32 convolution runs 2–10x faster than the float32 matmul (MKL) and float64 here
         // (bench in docs/determinism.md); it computes the same sums of products, so it is just as exact. Not on CUDA,
         // where cuDNN may use TF32 for convolutions: there the plain float32 matmul (cuBLAS, TF32 off) runs.
-        if (_arithmetic.Version >= 2 && device.type == TorchSharp.DeviceType.CPU)
+        if (cpuKernel)
             _cpuKernel = Owned(tensor(weights, _depthwise ? [outChannels, 1, 3, 3] : [outChannels, inChannels, 1, 1]), device, type);
     }
 
@@ -156,7 +159,7 @@ internal sealed class FixedPointConv : IFixedPointLayer
     /// </summary>
     public (double[] Weights, double[] Biases, int InputShift, double[] InverseScales, bool Depthwise) Integers()
     {
-        using Tensor weights = _weight.to(ScalarType.Float64).cpu().contiguous();
+        using Tensor weights = (_weight ?? _cpuKernel!.flatten(1)).to(ScalarType.Float64).cpu().contiguous();
         using Tensor biases = _bias.to(ScalarType.Float64).cpu().contiguous();
         using Tensor scales = _inverseScale.to(ScalarType.Float64).cpu().contiguous();
         return (weights.data<double>().ToArray(), biases.data<double>().ToArray(), _inputShift, scales.data<double>().ToArray(), _depthwise);
@@ -193,13 +196,13 @@ internal sealed class FixedPointConv : IFixedPointLayer
             accumulator = _bias.expand(batch, -1, height, width).clone();
             for (int k = 0; k < 9; k++)
             {
-                Tensor tap = _weight.select(1, k).view(1, -1, 1, 1);
+                Tensor tap = _weight!.select(1, k).view(1, -1, 1, 1);
                 accumulator.add_(padded.narrow(2, k / 3, height).narrow(3, k % 3, width) * tap);
             }
         }
         else
         {
-            accumulator = matmul(_weight, input.flatten(2)).view(batch, -1, height, width).add_(_bias);
+            accumulator = matmul(_weight!, input.flatten(2)).view(batch, -1, height, width).add_(_bias);
         }
         Tensor output = _arithmetic.Version >= 2
             ? accumulator.mul_(_inverseScale).floor_()  // the rounding offset is in the bias: exact
@@ -210,7 +213,7 @@ internal sealed class FixedPointConv : IFixedPointLayer
     /// <inheritdoc />
     public void Dispose()
     {
-        _weight.Dispose();
+        _weight?.Dispose();
         _bias.Dispose();
         _inverseScale.Dispose();
         _cpuKernel?.Dispose();
