@@ -57,6 +57,33 @@ internal static partial class TorchRuntime
         }
     }
 
+    /// <summary>
+    /// Switches off libtorch's NNPACK backend (<c>torch.backends.nnpack.set_flags(False)</c>), once per process. libtorch
+    /// asks whether NNPACK is available before every single-threaded float32 1x1 convolution with a batch under 16 (the
+    /// only ones oneDNN leaves), and on CPUs NNPACK does not support (this project's AMD EPYC machines) each asking
+    /// prints "Could not initialize NNPACK! Reason: Unsupported hardware." — hundreds of lines a second from
+    /// frame-parallel decoding, enough to fill and block an unread stderr pipe. Our convolutions never take NNPACK's
+    /// path (it needs batches of 16 or more, which oneDNN takes first), so nothing is lost.
+    /// </summary>
+    /// <returns>Whether the switch was found and set (false on a libtorch without the exported symbols).</returns>
+    public static bool DisableNnpack() => s_nnpackDisabled.Value;
+
+    private static readonly Lazy<bool> s_nnpackDisabled = new(() =>
+    {
+        _ = torch.get_num_threads();  // loads libtorch
+        if (!NativeLibrary.TryLoad(OperatingSystem.IsWindows() ? "torch_cpu.dll" : OperatingSystem.IsMacOS() ? "libtorch_cpu.dylib" : "libtorch_cpu.so", out IntPtr library))
+            return false;
+        if (!NativeLibrary.TryGetExport(library, "_ZN2at13globalContextEv", out IntPtr globalContext)
+            || !NativeLibrary.TryGetExport(library, "_ZN2at7Context20setUserEnabledNNPACKEb", out IntPtr setEnabled))
+            return false;
+        unsafe
+        {
+            IntPtr context = ((delegate* unmanaged<IntPtr>)globalContext)();
+            ((delegate* unmanaged<IntPtr, byte, void>)setEnabled)(context, 0);
+        }
+        return true;
+    });
+
     private static partial class Glibc
     {
         [LibraryImport("libc", EntryPoint = "mallopt")]

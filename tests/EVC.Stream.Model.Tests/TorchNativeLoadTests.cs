@@ -30,6 +30,13 @@ public class TorchNativeLoadTests
     }
 
     [Fact]
+    public void NNPACK_is_switched_off_through_libtorchs_exported_context()
+    {
+        // The symbols are looked up by name in libtorch_cpu: a libtorch that renamed them would bring the warnings back.
+        Assert.True(TorchRuntime.DisableNnpack());
+    }
+
+    [Fact]
     public void Describe_reports_the_loaded_runtime()
     {
         string description = TorchRuntime.Describe();

@@ -21,6 +21,18 @@ public sealed class EvcModel : nn.Module
     private Lazy<ReferenceOrderPriors> _referenceOrder;
     private readonly Dictionary<(ScalarType, bool), TransformCopy> _transformCopies = [];
 
+    static EvcModel()
+    {
+        try
+        {
+            TorchRuntime.DisableNnpack();  // no NNPACK warning flood on CPUs it does not support
+        }
+        catch (Exception e) when (e is TypeInitializationException or DllNotFoundException or EntryPointNotFoundException)
+        {
+            // libtorch failed to load: the model's own construction reports it.
+        }
+    }
+
     /// <summary>Builds an untrained model of <paramref name="architecture"/> on the CPU.</summary>
     public EvcModel(EvcArchitecture architecture) : base(architecture?.Name ?? throw new ArgumentNullException(nameof(architecture)))
     {
