@@ -66,7 +66,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         public double LearningRate { get; init; } = 1e-4;
 
         [CommandOption("--warmup <N>")]
-        [Description("Steps of linear learning-rate warm-up (a fresh Adam on trained weights needs it). Default: 1000 with --init, else 0.")]
+        [Description("Steps of linear learning-rate warm-up (a fresh Adam's first updates are ±lr on every weight). Default: 1000 with --init, else 0.")]
         public long? Warmup { get; init; }
 
         [CommandOption("--precision <P>")]
