@@ -16,7 +16,7 @@ public sealed class RdTrainer : IAsyncDisposable
     private readonly TorchSharp.Modules.Adam _optimizer;
     private readonly ImageFolderLoader _loader;
     private readonly List<TorchSharp.Modules.Parameter> _optimised;
-    private readonly ChannelsLastActivations _channelsLast;
+    private readonly ChannelsLastActivations? _channelsLast;
     private readonly Bf16Shadow? _bf16;
     private readonly ChannelsLastActivations? _shadowChannelsLast;
     private readonly bool _fusedAdam;
@@ -38,13 +38,14 @@ public sealed class RdTrainer : IAsyncDisposable
                 _optimised.AddRange(MaskDecay.Parameters);
         }
         _optimizer = optim.Adam(_optimised, lr: options.LearningRate);
-        _channelsLast = ChannelsLastActivations.Attach(model);
         if (options.Precision == Precision.Bf16)
         {
             _bf16 = new Bf16Shadow(model);
-            _shadowChannelsLast = ChannelsLastActivations.Attach(_bf16.Model);
+            _shadowChannelsLast = ChannelsLastActivations.AttachIfExact(_bf16.Model);
         }
-        else if (options.Precision != Precision.Fp32)
+        else if (options.Precision == Precision.Fp32)
+            _channelsLast = ChannelsLastActivations.AttachIfExact(model);
+        else
             throw new ArgumentException($"training precision must be fp32 or bf16, not {options.Precision}", nameof(options));
         _fusedAdam = FusedAdam.Supports(_optimised);  // parameters are placed before the trainer is built
         _loader = new ImageFolderLoader(dataFolder, options.CropSize, options.BatchSize, (int)model.QScaleAnchors.shape[0], options.Seed, firstBatch: step);
@@ -64,6 +65,12 @@ public sealed class RdTrainer : IAsyncDisposable
 
     /// <summary>Steps done.</summary>
     public long Step { get; private set; }
+
+    /// <summary>
+    /// Whether the training forward runs channels-last (faster with oneDNN); false where this libtorch's channels-last
+    /// convolutions disagree with its NCHW ones (<see cref="ChannelsLastActivations.AgreesWithNchw"/>).
+    /// </summary>
+    public bool ChannelsLast => (_bf16 is null ? _channelsLast : _shadowChannelsLast) is not null;
 
     /// <summary>Batches ready in the loader's queue.</summary>
     public int BatchesReady => _loader.Ready;
@@ -99,10 +106,7 @@ public sealed class RdTrainer : IAsyncDisposable
         x = x.to(Model.QBasic.device);
         // Scalable models: residual representation learning trains one level per step.
         int level = Model.EncoderLevels > 1 ? ResidualRepresentationLearning.LevelOfStep(Options.Seed, Step, Model.EncoderLevels) : -1;
-        _bf16?.Refresh();
-        VariableRateRdObjective.Result result = _bf16 is null
-            ? VariableRateRdObjective.Forward(Model, x, batch.RateIndexes, level)
-            : VariableRateRdObjective.Forward(_bf16.Model, x, batch.RateIndexes, level, Bf16Shadow.Bf16);
+        VariableRateRdObjective.Result result = Forward(x, batch.RateIndexes, level);
         Tensor loss = MaskDecay is null ? result.Loss : result.Loss + MaskDecay.Loss(Step).to(result.Loss.device);
         loss.backward();
         _bf16?.TransferGradients();
@@ -116,6 +120,15 @@ public sealed class RdTrainer : IAsyncDisposable
         MaskDecay?.AfterStep(Step);
         Step++;
         return result with { Loss = result.Loss.detach().MoveToOuterDisposeScope() };
+    }
+
+    /// <summary>The forward of a step as the trainer runs it: on the model, or on its refreshed bf16 shadow.</summary>
+    internal VariableRateRdObjective.Result Forward(Tensor x, int[] rateIndexes, int level = -1)
+    {
+        _bf16?.Refresh();
+        return _bf16 is null
+            ? VariableRateRdObjective.Forward(Model, x, rateIndexes, level)
+            : VariableRateRdObjective.Forward(_bf16.Model, x, rateIndexes, level, Bf16Shadow.Bf16);
     }
 
     /// <summary>Writes a checkpoint folder: <c>model.safetensors</c>, <c>adam.bin</c>, <c>state.json</c> (written last, atomically).</summary>
@@ -207,7 +220,7 @@ public sealed class RdTrainer : IAsyncDisposable
     {
         await _loader.DisposeAsync().ConfigureAwait(false);
         _optimizer.Dispose();
-        _channelsLast.Dispose();
+        _channelsLast?.Dispose();
         _shadowChannelsLast?.Dispose();
         _bf16?.Dispose();
         MaskDecay?.Dispose();

@@ -180,6 +180,8 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             var validator = new TrainingValidator(val, settings.ValCount, log);
             Directory.CreateDirectory(output);
             AnsiConsole.MarkupLine(Markup.Escape($"training {trainer.Model.Architecture.Name} on {data}: step {trainer.Step} of {trainer.Options.TotalSteps}, batch {trainer.Options.BatchSize}, {trainer.Options.CropSize}x{trainer.Options.CropSize} crops → {output} (Ctrl+C saves and stops; --resume continues)"));
+            if (!trainer.ChannelsLast)
+                AnsiConsole.MarkupLine("[grey]channels-last activations off: this libtorch's channels-last convolutions disagree with its NCHW ones on this CPU (slower steps, the right network)[/]");
             var progress = new TrainingProgress(trainer);
             // Synchronous on this thread, the one that built the model (see RdTrainer.TrainStep).
             AnsiConsole.Progress().AutoClear(false).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
