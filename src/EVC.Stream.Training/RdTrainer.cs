@@ -48,7 +48,8 @@ public sealed class RdTrainer : IAsyncDisposable
         else
             throw new ArgumentException($"training precision must be fp32 or bf16, not {options.Precision}", nameof(options));
         _fusedAdam = FusedAdam.Supports(_optimised);  // parameters are placed before the trainer is built
-        _loader = new ImageFolderLoader(dataFolder, options.CropSize, options.BatchSize, (int)model.QScaleAnchors.shape[0], options.Seed, firstBatch: step);
+        _loader = new ImageFolderLoader(dataFolder, options.CropSize, options.BatchSize, (int)model.QScaleAnchors.shape[0], options.Seed, firstBatch: step,
+            augmentation: options.Augmentation);
     }
 
     /// <summary>Starts a run on <paramref name="model"/>.</summary>

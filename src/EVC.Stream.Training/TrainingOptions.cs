@@ -11,6 +11,9 @@ public sealed record TrainingOptions
     /// <summary>Crop side (a multiple of 64).</summary>
     public int CropSize { get; init; } = 128;
 
+    /// <summary>How training crops are transformed (older checkpoints, without the field: flips).</summary>
+    public CropAugmentation Augmentation { get; init; } = CropAugmentation.Flips;
+
     /// <summary>Adam learning rate at the start.</summary>
     public double LearningRate { get; init; } = 1e-4;
 

@@ -104,5 +104,7 @@ public sealed class TrainBenchCommandTests
         Assert.Contains("--precision", CliRunner.AssertOneLineError("bench", "train", "--precision", "fp16"));
         Assert.Contains("--precision", CliRunner.AssertOneLineError("train", "--precision", "bf16", "--init", "x.safetensors", "--student", "EVC_SS"));
         Assert.Contains("--warmup", CliRunner.AssertOneLineError("train", "--warmup", "-1"));
+        Assert.Contains("--augment", CliRunner.AssertOneLineError("train", "--augment", "rotate"));
+        Assert.Contains("--augment", CliRunner.AssertOneLineError("train", "--augment", "dihedral", "--resume"));
     }
 }

@@ -139,10 +139,60 @@ public class TrainingSpeedTests
         }
     }
 
+    [Theory]
+    [InlineData(CropAugmentation.Flips, 4)]
+    [InlineData(CropAugmentation.Dihedral, 8)]
+    public async Task Crops_take_the_symmetries_their_augmentation_allows(CropAugmentation augmentation, int symmetries)
+    {
+        // One non-symmetric 64x64 image: every crop is the whole image under one symmetry of the square.
+        string folder = Directory.CreateTempSubdirectory("evc-loader-").FullName;
+        try
+        {
+            var rgb = new byte[64 * 64 * 3];
+            new Random(3).NextBytes(rgb);
+            File.WriteAllBytes(Path.Combine(folder, "a.png"), PngCodec.EncodeRgb(64, 64, rgb));
+            float[] planar = PlanarImage.LoadPng(Path.Combine(folder, "a.png")).Data;
+            var views = new List<float[]>();
+            foreach (bool transpose in new[] { false, true })
+                foreach (bool flipX in new[] { false, true })
+                    foreach (bool flipY in new[] { false, true })
+                        views.Add(transpose ? Transpose(Flip(planar, 64, flipX, flipY), 64) : Flip(planar, 64, flipX, flipY));
+            await using var loader = new ImageFolderLoader(folder, 64, 16, anchors: 4, seed: 1, augmentation: augmentation);
+            var seen = new HashSet<int>();
+            for (int batchIndex = 0; batchIndex < 4; batchIndex++)
+            {
+                TrainingBatch batch = await loader.NextAsync();
+                for (int b = 0; b < batch.Count; b++)
+                {
+                    float[] crop = batch.Pixels.AsSpan(b * planar.Length, planar.Length).ToArray();
+                    int view = views.FindIndex(v => v.AsSpan().SequenceEqual(crop));
+                    Assert.True(view >= 0, $"sample {b} of batch {batchIndex} is no symmetry of the image");
+                    seen.Add(view);
+                }
+                loader.Return(batch);
+            }
+            Assert.Equal(symmetries, seen.Count);  // 64 samples: every allowed view shows up, no other
+        }
+        finally
+        {
+            Directory.Delete(folder, true);
+        }
+    }
+
     [Fact]
     public void Freed_tensor_memory_is_kept_on_glibc()
     {
         Assert.Equal(OperatingSystem.IsLinux(), TorchRuntime.RetainFreedMemory());
+    }
+
+    private static float[] Transpose(float[] planar, int size)
+    {
+        var transposed = new float[planar.Length];
+        for (int c = 0; c < 3; c++)
+            for (int y = 0; y < size; y++)
+                for (int x = 0; x < size; x++)
+                    transposed[(c * size + y) * size + x] = planar[(c * size + x) * size + y];
+        return transposed;
     }
 
     private static float[] Flip(float[] planar, int size, bool flipX, bool flipY)

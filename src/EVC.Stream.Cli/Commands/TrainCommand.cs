@@ -61,6 +61,10 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         [Description("Crop side (multiple of 64). Default 128.")]
         public int Crop { get; init; } = 128;
 
+        [CommandOption("--augment <A>")]
+        [Description("Crop augmentation: flips (default; random horizontal and vertical flips) or dihedral (flips and transposes: all 8 symmetries of the square).")]
+        public string? Augment { get; init; }
+
         [CommandOption("--lr <LR>")]
         [Description("Adam learning rate (×0.1 after 80 % of the steps, ×0.01 after 95 %). Default 1e-4.")]
         public double LearningRate { get; init; } = 1e-4;
@@ -114,6 +118,8 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             :
             Crop % 64 != 0 || Crop < 64 ? ValidationResult.Error("--crop must be a multiple of 64")
             : Batch < 1 || Steps < 1 || SaveEvery < 1 ? ValidationResult.Error("--batch, --steps and --save-every must be positive")
+            : Augment is not (null or "flips" or "dihedral") ? ValidationResult.Error($"--augment must be flips or dihedral, not '{Augment}'")
+            : Resume && Augment is not null ? ValidationResult.Error("--augment is part of the run: it cannot change on --resume")
             : Precision is not ("fp32" or "bf16") ? ValidationResult.Error($"--precision must be fp32 or bf16, not '{Precision}'")
             : Precision == "bf16" && Student is not null ? ValidationResult.Error("--precision bf16 does not combine with --student (mask decay trains in fp32)")
             : Warmup is < 0 || Warmup > Steps ? ValidationResult.Error("--warmup must be between 0 and --steps")
@@ -163,6 +169,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             {
                 BatchSize = settings.Batch,
                 CropSize = settings.Crop,
+                Augmentation = settings.Augment == "dihedral" ? CropAugmentation.Dihedral : CropAugmentation.Flips,
                 LearningRate = settings.LearningRate,
                 TotalSteps = settings.Steps,
                 Precision = settings.Precision == "bf16" ? Model.Checkpoints.Precision.Bf16 : Model.Checkpoints.Precision.Fp32,
