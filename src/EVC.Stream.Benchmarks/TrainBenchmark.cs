@@ -38,6 +38,15 @@ public static class TrainBenchmark
                 var training = new TrainingOptions { BatchSize = options.Batch, CropSize = options.Crop, TotalSteps = 3 + (long)options.Steps * options.Rounds, Precision = precision };
                 trainers.Add(RdTrainer.Start(new EvcModel(EvcArchitecture.Get(options.Arch)), training, data));
             }
+            RdTrainer? parallel = null;
+            if (options.Workers > 1)
+            {
+                manual_seed(1);
+                var training = new TrainingOptions { BatchSize = options.Batch, CropSize = options.Crop, TotalSteps = 3 + (long)options.Steps * options.Rounds, Precision = Precision.Bf16, Workers = options.Workers };
+                parallel = RdTrainer.Start(new EvcModel(EvcArchitecture.Get(options.Arch)), training, data);  // sets libtorch to one thread
+                trainers.Add(parallel);
+            }
+            int single = options.Precisions.ToList().IndexOf(Precision.Bf16) is int b and >= 0 ? b : 0;
             bool pytorch = options.PyTorch && options.Arch == "EVC_SS";
             // Rounds alternate ours (each precision in turn) and PyTorch's, so a slow spell of this shared machine lands on
             // both sides of a ratio.
@@ -46,16 +55,25 @@ public static class TrainBenchmark
             var ratios = new List<double>();
             var bf16 = new List<double>();
             var speedups = new List<double>();
+            var workers = new List<double>();
+            var workerSpeedups = new List<double>();
             for (int round = 0; round < options.Rounds; round++)
             {
                 List<double> times = TimeSteps(trainers[0], options, warmUp: round == 0 ? 3 : 0, round, steps, cancellationToken);
                 double median = BenchmarkMath.Median([.. times]);
                 ours.AddRange(times);
-                if (trainers.Count > 1)
+                List<double> bf16Times = times;
+                if (options.Precisions.Count > 1)
                 {
-                    List<double> bf16Times = TimeSteps(trainers[1], options, warmUp: round == 0 ? 3 : 0, round, steps, cancellationToken);
+                    bf16Times = TimeSteps(trainers[1], options, warmUp: round == 0 ? 3 : 0, round, steps, cancellationToken);
                     bf16.AddRange(bf16Times);
                     speedups.Add(median / BenchmarkMath.Median([.. bf16Times]));
+                }
+                if (parallel is not null)
+                {
+                    List<double> parallelTimes = TimeSteps(parallel, options, warmUp: round == 0 ? 3 : 0, round, steps, cancellationToken);
+                    workers.AddRange(parallelTimes);
+                    workerSpeedups.Add(BenchmarkMath.Median([.. single == 1 ? bf16Times : times]) / BenchmarkMath.Median([.. parallelTimes]));
                 }
                 double? measured = pytorch ? MeasurePyTorch(options) : null;
                 pytorch = measured is not null;
@@ -73,6 +91,8 @@ public static class TrainBenchmark
             {
                 Bf16StepSeconds = bf16,
                 Bf16Speedup = speedups.Count > 0 ? BenchmarkMath.Median([.. speedups]) : null,
+                WorkersStepSeconds = workers,
+                WorkersSpeedup = workerSpeedups.Count > 0 ? BenchmarkMath.Median([.. workerSpeedups]) : null,
             };
         }
         finally
@@ -86,6 +106,8 @@ public static class TrainBenchmark
     private static List<double> TimeSteps(RdTrainer trainer, TrainBenchmarkOptions options, int warmUp, int round, IProgress<TrainBenchmarkStep>? progress, CancellationToken cancellationToken)
     {
         var times = new List<double>(options.Steps);
+        if (trainer.Options.Workers == 1)
+            set_num_threads(options.Threads);  // a data-parallel trainer sets one thread for its steps
         for (int step = 0; step < options.Steps + warmUp; step++)
         {
             cancellationToken.ThrowIfCancellationRequested();

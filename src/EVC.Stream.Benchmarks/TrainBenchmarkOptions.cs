@@ -24,6 +24,12 @@ public sealed record TrainBenchmarkOptions
     public int Threads { get; init; } = 2;
 
     /// <summary>
+    /// Data-parallel workers (1: none): with more, a bf16 run whose batch is split over that many threads of one
+    /// libtorch thread each is timed too, every round, against the single bf16 (else the first) run.
+    /// </summary>
+    public int Workers { get; init; } = 1;
+
+    /// <summary>
     /// Precisions timed: fp32 (default), or fp32 then bf16 (mixed precision with float32 master weights), each round
     /// timing both in turn from the same initial weights and data; the ratio to PyTorch is fp32's.
     /// </summary>

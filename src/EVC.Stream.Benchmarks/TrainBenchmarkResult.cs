@@ -14,4 +14,10 @@ public sealed record TrainBenchmarkResult(List<double> StepSeconds, double Media
 
     /// <summary>The median over the rounds of fp32's median step time over bf16's; null when bf16 was not timed.</summary>
     public double? Bf16Speedup { get; init; }
+
+    /// <summary>Step times of the data-parallel run (<see cref="TrainBenchmarkOptions.Workers"/> &gt; 1), else empty.</summary>
+    public IReadOnlyList<double> WorkersStepSeconds { get; init; } = [];
+
+    /// <summary>Median over rounds of the single bf16 (else first) run's step time over the data-parallel run's; null without workers.</summary>
+    public double? WorkersSpeedup { get; init; }
 }

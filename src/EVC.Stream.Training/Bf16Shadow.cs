@@ -67,6 +67,27 @@ internal sealed class Bf16Shadow : IDisposable
         }
     }
 
+    /// <summary>
+    /// Sets each master gradient to the sum of the shadows' (of one master), as float32: data parallelism, where each
+    /// shadow back-propagated its share of the batch's mean loss.
+    /// </summary>
+    public static void SumGradients(IReadOnlyList<Bf16Shadow> shadows)
+    {
+        ArgumentNullException.ThrowIfNull(shadows);
+        using var noGrad = no_grad();
+        for (int i = 0; i < shadows[0]._pairs.Length; i++)
+        {
+            Tensor? sum = null;
+            foreach (Bf16Shadow shadow in shadows)
+            {
+                Tensor? gradient = shadow._pairs[i].Shadow.grad;
+                if (gradient is not null)
+                    sum = sum is null ? gradient.to(ScalarType.Float32, copy: true) : sum.add_(gradient);
+            }
+            shadows[0]._pairs[i].Master.grad = sum;
+        }
+    }
+
     /// <summary>Releases the shadow.</summary>
     public void Dispose() => Model.Dispose();
 }

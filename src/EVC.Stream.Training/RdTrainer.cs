@@ -18,6 +18,7 @@ public sealed class RdTrainer : IAsyncDisposable
     private readonly List<TorchSharp.Modules.Parameter> _optimised;
     private readonly ChannelsLastActivations? _channelsLast;
     private readonly Bf16Shadow? _bf16;
+    private readonly DataParallelStep? _parallel;
     private readonly ChannelsLastActivations? _shadowChannelsLast;
     private readonly bool _fusedAdam;
 
@@ -38,7 +39,16 @@ public sealed class RdTrainer : IAsyncDisposable
                 _optimised.AddRange(MaskDecay.Parameters);
         }
         _optimizer = optim.Adam(_optimised, lr: options.LearningRate);
-        if (options.Precision == Precision.Bf16)
+        if (options.Workers > 1)
+        {
+            if (options.Precision != Precision.Bf16 || options.Student is not null)
+                throw new NotSupportedException("data-parallel workers train in bf16, without mask decay");
+            if (options.BatchSize % options.Workers != 0)
+                throw new ArgumentException($"a batch of {options.BatchSize} does not split over {options.Workers} workers", nameof(options));
+            set_num_threads(1);  // one libtorch thread per worker (before the layout check, which depends on it)
+            _parallel = new DataParallelStep(model, options.Workers);
+        }
+        else if (options.Precision == Precision.Bf16)
         {
             _bf16 = new Bf16Shadow(model);
             _shadowChannelsLast = ChannelsLastActivations.AttachIfExact(_bf16.Model);
@@ -71,7 +81,7 @@ public sealed class RdTrainer : IAsyncDisposable
     /// Whether the training forward runs channels-last (faster with oneDNN); false where this libtorch's channels-last
     /// convolutions disagree with its NCHW ones (<see cref="ChannelsLastActivations.AgreesWithNchw"/>).
     /// </summary>
-    public bool ChannelsLast => (_bf16 is null ? _channelsLast : _shadowChannelsLast) is not null;
+    public bool ChannelsLast => _parallel?.ChannelsLast ?? (_bf16 is null ? _channelsLast : _shadowChannelsLast) is not null;
 
     /// <summary>Batches ready in the loader's queue.</summary>
     public int BatchesReady => _loader.Ready;
@@ -107,10 +117,20 @@ public sealed class RdTrainer : IAsyncDisposable
         x = x.to(Model.QBasic.device);
         // Scalable models: residual representation learning trains one level per step.
         int level = Model.EncoderLevels > 1 ? ResidualRepresentationLearning.LevelOfStep(Options.Seed, Step, Model.EncoderLevels) : -1;
-        VariableRateRdObjective.Result result = Forward(x, batch.RateIndexes, level);
-        Tensor loss = MaskDecay is null ? result.Loss : result.Loss + MaskDecay.Loss(Step).to(result.Loss.device);
-        loss.backward();
-        _bf16?.TransferGradients();
+        VariableRateRdObjective.Result result;
+        if (_parallel is not null)
+        {
+            if (get_num_threads() != 1)
+                set_num_threads(1);
+            result = _parallel.Run(x, batch.RateIndexes, level, ImageFolderLoader.BatchSeed(Options.Seed ^ 0x5EED, Step));
+        }
+        else
+        {
+            result = Forward(x, batch.RateIndexes, level);
+            Tensor loss = MaskDecay is null ? result.Loss : result.Loss + MaskDecay.Loss(Step).to(result.Loss.device);
+            loss.backward();
+            _bf16?.TransferGradients();
+        }
         if (_fusedAdam)
             FusedAdam.Step(_optimizer, _optimised, Options.ClipNorm);
         else
@@ -123,13 +143,14 @@ public sealed class RdTrainer : IAsyncDisposable
         return result with { Loss = result.Loss.detach().MoveToOuterDisposeScope() };
     }
 
-    /// <summary>The forward of a step as the trainer runs it: on the model, or on its refreshed bf16 shadow.</summary>
+    /// <summary>The forward of a step as the trainer runs it: on the model, or on its (first) refreshed bf16 shadow.</summary>
     internal VariableRateRdObjective.Result Forward(Tensor x, int[] rateIndexes, int level = -1)
     {
-        _bf16?.Refresh();
-        return _bf16 is null
+        Bf16Shadow? shadow = _parallel?.FirstShadow ?? _bf16;
+        shadow?.Refresh();
+        return shadow is null
             ? VariableRateRdObjective.Forward(Model, x, rateIndexes, level)
-            : VariableRateRdObjective.Forward(_bf16.Model, x, rateIndexes, level, Bf16Shadow.Bf16);
+            : VariableRateRdObjective.Forward(shadow.Model, x, rateIndexes, level, Bf16Shadow.Bf16);
     }
 
     /// <summary>Writes a checkpoint folder: <c>model.safetensors</c>, <c>adam.bin</c>, <c>state.json</c> (written last, atomically).</summary>
@@ -224,6 +245,7 @@ public sealed class RdTrainer : IAsyncDisposable
         _channelsLast?.Dispose();
         _shadowChannelsLast?.Dispose();
         _bf16?.Dispose();
+        _parallel?.Dispose();
         MaskDecay?.Dispose();
     }
 

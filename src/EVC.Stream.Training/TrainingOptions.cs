@@ -32,6 +32,13 @@ public sealed record TrainingOptions
     /// </summary>
     public Precision Precision { get; init; } = Precision.Fp32;
 
+    /// <summary>
+    /// Data-parallel workers on a CPU (1: none): the batch split over this many threads, each with libtorch on one
+    /// thread and its own bf16 shadow (<see cref="DataParallelStep"/>). Needs <see cref="Precision"/> bf16 and a
+    /// <see cref="BatchSize"/> that it divides.
+    /// </summary>
+    public int Workers { get; init; } = 1;
+
     /// <summary>Mask decay: the architecture the model decays into (null: plain RD training).</summary>
     public string? Student { get; init; }
 

@@ -22,9 +22,10 @@ public static class VariableRateRdObjective
     /// One forward pass on a batch <paramref name="x"/> (B, 3, H, W), H and W multiples of 64; scalable models code
     /// at <paramref name="encoderLevel"/> (−1: the highest). With <paramref name="networkType"/> the networks take
     /// their input in that type and give float32 back, the synthesis transform's last layer running in float32
-    /// (<see cref="Bf16Shadow"/>); the rate terms are float32 either way.
+    /// (<see cref="Bf16Shadow"/>); the rate terms are float32 either way. The quantisation noise comes from
+    /// <paramref name="noise"/>, else from torch's default generator.
     /// </summary>
-    public static Result Forward(EvcModel model, Tensor x, int[] rateIndexes, int encoderLevel = -1, ScalarType? networkType = null)
+    public static Result Forward(EvcModel model, Tensor x, int[] rateIndexes, int encoderLevel = -1, ScalarType? networkType = null, Generator? noise = null)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(x);
@@ -38,7 +39,7 @@ public static class VariableRateRdObjective
         Tensor currQ = model.QBasic.clamp_min(0.5) * model.QScaleAnchors.index_select(0, anchors);  // (B, N, 1, 1)
         Tensor y = Network(input => model.Analyse(input, encoderLevel), x, networkType) / currQ;
         Tensor z = Network(model.HyperEncoder.forward, y, networkType);
-        Tensor zBits = FactorizedBits(model, z + Noise(z));
+        Tensor zBits = FactorizedBits(model, z + Noise(z, noise));
         Tensor[] prior = Network(input => model.PriorFusion.forward(model.HyperDecoder.forward(input)), RoundStraightThrough(z), networkType)
             .chunk(3, 1);  // q_step, scales, means
 
@@ -47,11 +48,11 @@ public static class VariableRateRdObjective
         Tensor[] yHalves = (y / step).chunk(2, 1);
         Tensor[] scaleHalves = prior[1].chunk(2, 1);
         Tensor[] meanHalves = prior[2].chunk(2, 1);
-        var (hat00, bits00) = Pass(yHalves[0], scaleHalves[0], meanHalves[0], mask0);
-        var (hat11, bits11) = Pass(yHalves[1], scaleHalves[1], meanHalves[1], mask1);
+        var (hat00, bits00) = Pass(yHalves[0], scaleHalves[0], meanHalves[0], mask0, noise);
+        var (hat11, bits11) = Pass(yHalves[1], scaleHalves[1], meanHalves[1], mask1, noise);
         Tensor[] parts = Network(model.SpatialPrior.forward, cat(new[] { hat00, hat11, prior[2], prior[1], step }, 1), networkType).chunk(4, 1);
-        var (hat01, bits01) = Pass(yHalves[0], parts[0], parts[1], mask1);
-        var (hat10, bits10) = Pass(yHalves[1], parts[2], parts[3], mask0);
+        var (hat01, bits01) = Pass(yHalves[0], parts[0], parts[1], mask1, noise);
+        var (hat10, bits10) = Pass(yHalves[1], parts[2], parts[3], mask0, noise);
         Tensor yHat = cat(new[] { hat00 + hat01, hat11 + hat10 }, 1) * step;
         Tensor xHat = Synthesise(model, yHat * currQ, networkType);
 
@@ -84,14 +85,15 @@ public static class VariableRateRdObjective
         return x + (x.round() - x).detach();
     }
 
-    private static Tensor Noise(Tensor like) => rand_like(like) - 0.5;
+    private static Tensor Noise(Tensor like, Generator? generator) =>
+        (generator is null ? rand_like(like) : rand(like.shape, like.dtype, like.device, generator: generator)) - 0.5;
 
     /// <summary>One spatial-prior pass: the decoder's ŷ (rounded straight through) and the bits of the noisy residual at the mask.</summary>
-    private static (Tensor Hat, Tensor Bits) Pass(Tensor y, Tensor scales, Tensor means, Tensor mask)
+    private static (Tensor Hat, Tensor Bits) Pass(Tensor y, Tensor scales, Tensor means, Tensor mask, Generator? noise)
     {
         Tensor residual = (y - means) * mask;
         Tensor hat = (RoundStraightThrough(residual) + means) * mask;
-        Tensor noisy = residual + Noise(residual) * mask;
+        Tensor noisy = residual + Noise(residual, noise) * mask;
         Tensor sigma = scales.clamp_min(0.11);
         Tensor probability = Phi((noisy + 0.5) / sigma) - Phi((noisy - 0.5) / sigma);
         Tensor bits = (-(probability + 1e-9).log2() * mask).sum(new long[] { 1, 2, 3 });

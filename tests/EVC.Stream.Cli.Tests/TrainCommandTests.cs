@@ -89,11 +89,13 @@ public sealed class TrainBenchCommandTests
     public void Both_precisions_are_timed_in_turn_with_bf16s_speed_up()
     {
         (int code, string stdout, string error) = CliRunner.Run("bench", "train", "--pytorch", "off", "--steps", "1", "--rounds", "2", "--crop", "64",
-            "--threads", "1", "--precision", "both", "--json");
+            "--threads", "1", "--precision", "both", "--workers", "2", "--batch", "2", "--json");
         Assert.True(code == 0, error + stdout);
         using var report = System.Text.Json.JsonDocument.Parse(stdout[stdout.IndexOf('{', StringComparison.Ordinal)..]);
         Assert.Equal(2, report.RootElement.GetProperty("bf16_step_seconds").GetArrayLength());
         Assert.True(report.RootElement.GetProperty("bf16_speedup").GetDouble() > 0);
+        Assert.Equal(2, report.RootElement.GetProperty("workers_step_seconds").GetArrayLength());
+        Assert.True(report.RootElement.GetProperty("workers_speedup").GetDouble() > 0);
     }
 
     [Fact]
@@ -105,6 +107,9 @@ public sealed class TrainBenchCommandTests
         Assert.Contains("--precision", CliRunner.AssertOneLineError("train", "--precision", "bf16", "--init", "x.safetensors", "--student", "EVC_SS"));
         Assert.Contains("--warmup", CliRunner.AssertOneLineError("train", "--warmup", "-1"));
         Assert.Contains("--augment", CliRunner.AssertOneLineError("train", "--augment", "rotate"));
+        Assert.Contains("--workers", CliRunner.AssertOneLineError("train", "--workers", "2"));  // fp32
+        Assert.Contains("--workers", CliRunner.AssertOneLineError("train", "--workers", "2", "--precision", "bf16", "--batch", "3"));
+        Assert.Contains("--workers", CliRunner.AssertOneLineError("bench", "train", "--workers", "0"));
         Assert.Contains("--augment", CliRunner.AssertOneLineError("train", "--augment", "dihedral", "--resume"));
     }
 }

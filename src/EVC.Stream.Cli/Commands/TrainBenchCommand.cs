@@ -48,6 +48,10 @@ internal sealed class TrainBenchCommand : Command<TrainBenchCommand.Settings>
         [Description("fp32 (default), bf16, or both: fp32 and bf16 mixed precision (float32 master weights) timed in turn every round, from the same weights and data, with bf16's speed-up.")]
         public string Precision { get; init; } = "fp32";
 
+        [CommandOption("--workers <N>")]
+        [Description("Also time a bf16 run whose batch is split over N data-parallel threads (one libtorch thread each), every round, with its speed-up over the single bf16 run (train --workers). Default 1: not timed.")]
+        public int Workers { get; init; } = 1;
+
         [CommandOption("--json")]
         [Description("Print JSON.")]
         public bool Json { get; init; }
@@ -56,6 +60,8 @@ internal sealed class TrainBenchCommand : Command<TrainBenchCommand.Settings>
             Steps < 1 || Rounds < 1 || Batch < 1 || Threads < 1 ? ValidationResult.Error("--steps, --rounds, --batch and --threads must be positive")
             : Crop < 64 || Crop % 64 != 0 ? ValidationResult.Error("--crop must be a multiple of 64")
             : Precision is not ("fp32" or "bf16" or "both") ? ValidationResult.Error($"--precision must be fp32, bf16 or both, not '{Precision}'")
+            : Workers < 1 ? ValidationResult.Error("--workers must be at least 1")
+            : Workers > 1 && Batch % Workers != 0 ? ValidationResult.Error($"--batch {Batch} does not split over --workers {Workers}")
             : ValidationResult.Success();
     }
 
@@ -75,6 +81,7 @@ internal sealed class TrainBenchCommand : Command<TrainBenchCommand.Settings>
             Rounds = settings.Rounds,
             Threads = settings.Threads,
             Data = data,
+            Workers = settings.Workers,
             PyTorch = settings.PyTorch != "off",
             Precisions = settings.Precision switch
             {
@@ -105,6 +112,10 @@ internal sealed class TrainBenchCommand : Command<TrainBenchCommand.Settings>
                 bf16_step_seconds = result.Bf16StepSeconds,
                 bf16_median_step_seconds = result.Bf16StepSeconds.Count > 0 ? BenchmarkMath.Median([.. result.Bf16StepSeconds]) : (double?)null,
                 bf16_speedup = result.Bf16Speedup,
+                workers = settings.Workers,
+                workers_step_seconds = result.WorkersStepSeconds,
+                workers_median_step_seconds = result.WorkersStepSeconds.Count > 0 ? BenchmarkMath.Median([.. result.WorkersStepSeconds]) : (double?)null,
+                workers_speedup = result.WorkersSpeedup,
             }, s_json));
             return 0;
         }
@@ -113,6 +124,9 @@ internal sealed class TrainBenchCommand : Command<TrainBenchCommand.Settings>
         if (result.Bf16Speedup is double speedup)
             AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
                 $"bf16 mixed precision: median {BenchmarkMath.Median([.. result.Bf16StepSeconds]):F3} s per step; speed-up over fp32 {speedup:F2}x (median of the rounds' ratios)"));
+        if (result.WorkersSpeedup is double parallel)
+            AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+                $"bf16 over {settings.Workers} data-parallel workers: median {BenchmarkMath.Median([.. result.WorkersStepSeconds]):F3} s per step; speed-up over the single bf16 run {parallel:F2}x (median of the rounds' ratios)"));
         return 0;
     }
 }

@@ -85,6 +85,10 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         [Description("Seed of initialisation, data order and noise. Default 1.")]
         public int Seed { get; init; } = 1;
 
+        [CommandOption("--workers <N>")]
+        [Description("Data-parallel workers: the batch split over N threads with one libtorch thread each (faster than N libtorch threads on one step here). Needs --precision bf16 and a --batch that N divides. Default 1.")]
+        public int? Workers { get; init; }
+
         [CommandOption("--threads <N>")]
         [Description("CPU threads. Default: all cores.")]
         public int? Threads { get; init; }
@@ -122,6 +126,10 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             : Resume && Augment is not null ? ValidationResult.Error("--augment is part of the run: it cannot change on --resume")
             : Precision is not ("fp32" or "bf16") ? ValidationResult.Error($"--precision must be fp32 or bf16, not '{Precision}'")
             : Precision == "bf16" && Student is not null ? ValidationResult.Error("--precision bf16 does not combine with --student (mask decay trains in fp32)")
+            : Workers is < 1 ? ValidationResult.Error("--workers must be at least 1")
+            : Workers > 1 && Precision != "bf16" ? ValidationResult.Error("--workers needs --precision bf16 (each worker runs a bf16 shadow)")
+            : Workers > 1 && Batch % Workers != 0 ? ValidationResult.Error($"--batch {Batch} does not split over --workers {Workers}")
+            : Resume && Workers is not null ? ValidationResult.Error("--workers is part of the run: it cannot change on --resume")
             : Warmup is < 0 || Warmup > Steps ? ValidationResult.Error("--warmup must be between 0 and --steps")
             : Resume && Warmup is not null ? ValidationResult.Error("--warmup is part of the run: it cannot change on --resume")
             : ValidationResult.Success();
@@ -136,7 +144,8 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         string data = settings.Data ?? ReferenceKit.Dataset(kit, "train");
         string val = settings.Val ?? ReferenceKit.Dataset(kit, "kodak");
         string output = settings.Out ?? $"train-{settings.Arch}";
-        TrainingSetup.ConfigureRuntime(settings.Threads ?? Environment.ProcessorCount);
+        // Data-parallel workers run libtorch on one thread each (the trainer sets it too).
+        TrainingSetup.ConfigureRuntime(settings.Workers > 1 ? 1 : settings.Threads ?? Environment.ProcessorCount);
 
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         ConsoleCancelEventHandler onCancel = (_, e) =>
@@ -173,6 +182,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
                 LearningRate = settings.LearningRate,
                 TotalSteps = settings.Steps,
                 Precision = settings.Precision == "bf16" ? Model.Checkpoints.Precision.Bf16 : Model.Checkpoints.Precision.Fp32,
+                Workers = settings.Workers ?? 1,
                 WarmupSteps = settings.Warmup ?? (settings.Init is not null ? Math.Min(1000, settings.Steps) : 0),
                 Seed = settings.Seed,
                 Student = settings.Student,
