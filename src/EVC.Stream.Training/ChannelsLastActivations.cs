@@ -80,7 +80,7 @@ internal sealed partial class ChannelsLastActivations : IDisposable
         using var scope = NewDisposeScope();
         Tensor weight = conv.weight!;
         double tolerance = weight.dtype == ScalarType.Float32 ? 1e-3 : 3e-2;
-        var generator = new TorchSharp.torch.Generator(0x5EED);
+        using var generator = new TorchSharp.torch.Generator(0x5EED);
         Tensor input = randn([2, inChannels, 16, 16], generator: generator).to(weight.dtype, weight.device);
         (Tensor Output, Tensor InputGradient, Tensor WeightGradient) Run(Tensor x)
         {
