@@ -13,10 +13,12 @@ public sealed class FFmpegStreamRelay : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly Task<string> _errors;
+    private readonly TimeSpan _closeHold;
 
-    private FFmpegStreamRelay(Process process)
+    private FFmpegStreamRelay(Process process, TimeSpan closeHold)
     {
         _process = process;
+        _closeHold = closeHold;
         _errors = process.StandardError.ReadToEndAsync();
     }
 
@@ -44,7 +46,7 @@ public sealed class FFmpegStreamRelay : IAsyncDisposable
         // Probe little: a viewer should see the first frame as soon as it arrives. A datagram that arrives after its
         // successor carries an older timestamp, which FFmpeg's muxer refuses for a data stream — ending the whole
         // relay; setts keeps the timestamps increasing instead (our frames carry their own numbers and times).
-        return Launch(sending: false, "-hide_banner", "-loglevel", "error", "-probesize", "2048", "-analyzeduration", "0", "-f", "mpegts", "-i", url,
+        return Launch(sending: false, TimeSpan.Zero, "-hide_banner", "-loglevel", "error", "-probesize", "2048", "-analyzeduration", "0", "-f", "mpegts", "-i", url,
             "-map", "0", "-c", "copy", "-bsf:d", MonotonicTimestamps, "-flush_packets", "1", "-f", "mpegts", "pipe:1");
     }
 
@@ -64,7 +66,7 @@ public sealed class FFmpegStreamRelay : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(url);
         // Probe little (a live sender must not hold frames back), copy every stream, flush every packet.
-        return Launch(sending: true, "-hide_banner", "-loglevel", "error", "-probesize", "2048", "-analyzeduration", "0", "-f", "mpegts", "-i", "pipe:0",
+        return Launch(sending: true, CloseHold(url), "-hide_banner", "-loglevel", "error", "-probesize", "2048", "-analyzeduration", "0", "-f", "mpegts", "-i", "pipe:0",
             "-map", "0", "-c", "copy", "-flush_packets", "1", "-muxdelay", "0", "-f", "mpegts", SendUrl(url));
     }
 
@@ -82,9 +84,34 @@ public sealed class FFmpegStreamRelay : IAsyncDisposable
         return url;
     }
 
+    /// <summary>
+    /// How long a sender keeps the connection after its last packet: an SRT receiver holds each packet until its
+    /// latency has passed and discards what it still holds when the sender hangs up — the last frames of the stream
+    /// (measured here: 30 of 30 frames arrive at latency 120 ms, 8 of 30 at 2 s, and on a loaded machine 2 were lost at
+    /// 120 ms). The hold is the latency the URL asks for (SRT's default 120 ms otherwise) plus a second for a busy
+    /// receiver; other transports need none.
+    /// </summary>
+    internal static TimeSpan CloseHold(string url)
+    {
+        if (!url.StartsWith("srt://", StringComparison.OrdinalIgnoreCase))
+            return TimeSpan.Zero;
+        long latencyMicroseconds = 120_000;
+        int query = url.IndexOf('?', StringComparison.Ordinal);
+        if (query >= 0)
+        {
+            foreach (string option in url[(query + 1)..].Split('&'))
+            {
+                if (option.StartsWith("latency=", StringComparison.Ordinal)
+                    && long.TryParse(option["latency=".Length..], NumberStyles.None, CultureInfo.InvariantCulture, out long value))
+                    latencyMicroseconds = value;  // FFmpeg's srt latency option is in microseconds
+            }
+        }
+        return TimeSpan.FromSeconds(1) + TimeSpan.FromTicks(latencyMicroseconds * 10);
+    }
+
     private static string WithOption(string url, string option) => url + (url.Contains('?', StringComparison.Ordinal) ? "&" : "?") + option;
 
-    private static FFmpegStreamRelay Launch(bool sending, params string[] arguments)
+    private static FFmpegStreamRelay Launch(bool sending, TimeSpan closeHold, params string[] arguments)
     {
         string ffmpeg = FFmpegTool.Require();
         var start = new ProcessStartInfo(ffmpeg)
@@ -98,7 +125,7 @@ public sealed class FFmpegStreamRelay : IAsyncDisposable
             start.ArgumentList.Add(argument);
         try
         {
-            return new FFmpegStreamRelay(Process.Start(start) ?? throw new VideoIOException($"could not start {ffmpeg}"));
+            return new FFmpegStreamRelay(Process.Start(start) ?? throw new VideoIOException($"could not start {ffmpeg}"), closeHold);
         }
         catch (System.ComponentModel.Win32Exception e)
         {
@@ -110,6 +137,8 @@ public sealed class FFmpegStreamRelay : IAsyncDisposable
     /// <exception cref="VideoIOException">FFmpeg failed (the URL refused, the connection broke).</exception>
     public async Task CompleteAsync(CancellationToken cancellationToken)
     {
+        if (_closeHold > TimeSpan.Zero && !_process.HasExited)
+            await Task.Delay(_closeHold, cancellationToken).ConfigureAwait(false);  // the receiver plays out what it holds
         try
         {
             await Input.DisposeAsync().ConfigureAwait(false);
