@@ -4,6 +4,7 @@
 #   ffmpeg            - media input/output (capture, play, evaluation) and network transports (srt, udp, tcp)
 #   gst-launch-1.0    - GStreamer (tools, plugins-bad: srtsrc/tcpserversink): the relay that fans a stream out to viewers
 #   srt-live-transmit - srt-tools: SRT relaying from the command line
+#   python3-torch/pil - Debian's PyTorch 1.13 in /usr/bin/python3: tools/pytorch (the GPU trainer's tests, bench train's side-by-side)
 # Safe to run again: it does nothing when everything is present.
 set -euo pipefail
 
@@ -13,6 +14,7 @@ command -v patchelf >/dev/null 2>&1 || need+=(patchelf)
 command -v ffmpeg >/dev/null 2>&1 || need+=(ffmpeg)
 command -v gst-launch-1.0 >/dev/null 2>&1 || need+=(gstreamer1.0-tools gstreamer1.0-plugins-base gstreamer1.0-plugins-bad)
 command -v srt-live-transmit >/dev/null 2>&1 || need+=(srt-tools)
+/usr/bin/python3 -c 'import torch, PIL' >/dev/null 2>&1 || need+=(python3-torch python3-pil)
 
 if [ ${#need[@]} -gt 0 ]; then
   echo "bootstrap: installing ${need[*]}" >&2

@@ -429,7 +429,7 @@ def main():
     p.add_argument("--fp32", action="store_true", help="no bf16 autocast")
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--device", default="cuda" if torch.cuda.is_available() else "cpu")
-    p.add_argument("--max-steps", type=int, default=0, help="stop after N steps (smoke tests)")
+    p.add_argument("--max-steps", type=int, default=None, help="stop after N steps (tests; 0: export the start)")
     a = p.parse_args()
     if a.check:
         return check(a.check)
@@ -481,7 +481,7 @@ def main():
     while True:
         now = time.time()
         fraction = (now - train_start) / train_seconds
-        if fraction >= 1 or (a.max_steps and step >= a.max_steps):
+        if fraction >= 1 or (a.max_steps is not None and step >= a.max_steps):
             break
         factor = min(1.0, (step + 1) / a.warmup)
         for f, k in decay:
