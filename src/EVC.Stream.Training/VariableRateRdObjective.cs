@@ -1,3 +1,4 @@
+using TorchSharp;
 using EVC.Stream.Model.EntropyModels;
 
 namespace EVC.Stream.Training;
@@ -12,6 +13,15 @@ namespace EVC.Stream.Training;
 /// </summary>
 public static class VariableRateRdObjective
 {
+    // The constants as Scalars that live for the whole process. TorchSharp 0.107 turns `tensor - 0.5` into a temporary
+    // Scalar it never keeps alive across the native call; with data-parallel workers allocating, the GC finalised one
+    // mid-call once ("Unknown scalar type" in sub, after 457 steps of a --workers 2 run), killing the run.
+    private static readonly Scalar Half = 0.5.ToScalar();
+    private static readonly Scalar One = 1.0.ToScalar();
+    private static readonly Scalar MinScale = 0.11.ToScalar();
+    private static readonly Scalar Epsilon = 1e-9.ToScalar();
+    private static readonly Scalar Sqrt2 = Math.Sqrt(2).ToScalar();
+
     /// <summary>λ of each rate anchor (the official values).</summary>
     public static IReadOnlyList<double> Lambdas => QScale.AnchorLambdas;
 
@@ -36,7 +46,7 @@ public static class VariableRateRdObjective
         using var scope = NewDisposeScope();
 
         Tensor anchors = tensor(rateIndexes.Select(i => (long)i).ToArray(), device: device);
-        Tensor currQ = model.QBasic.clamp_min(0.5) * model.QScaleAnchors.index_select(0, anchors);  // (B, N, 1, 1)
+        Tensor currQ = model.QBasic.clamp_min(Half) * model.QScaleAnchors.index_select(0, anchors);  // (B, N, 1, 1)
         Tensor y = Network(input => model.Analyse(input, encoderLevel), x, networkType) / currQ;
         Tensor z = Network(model.HyperEncoder.forward, y, networkType);
         Tensor zBits = FactorizedBits(model, z + Noise(z, noise));
@@ -44,7 +54,7 @@ public static class VariableRateRdObjective
             .chunk(3, 1);  // q_step, scales, means
 
         (Tensor mask0, Tensor mask1) = DualSpatialPrior.Masks(y.shape[2], y.shape[3], y.dtype, device);
-        Tensor step = prior[0].clamp_min(0.5);
+        Tensor step = prior[0].clamp_min(Half);
         Tensor[] yHalves = (y / step).chunk(2, 1);
         Tensor[] scaleHalves = prior[1].chunk(2, 1);
         Tensor[] meanHalves = prior[2].chunk(2, 1);
@@ -56,7 +66,8 @@ public static class VariableRateRdObjective
         Tensor yHat = cat(new[] { hat00 + hat01, hat11 + hat10 }, 1) * step;
         Tensor xHat = Synthesise(model, yHat * currQ, networkType);
 
-        Tensor bpp = (zBits + bits00 + bits11 + bits01 + bits10) / pixels;                // (B)
+        using Scalar pixelCount = pixels;
+        Tensor bpp = (zBits + bits00 + bits11 + bits01 + bits10).div(pixelCount);        // (B)
         Tensor mse = (xHat - x).square().mean(new long[] { 1, 2, 3 });                     // (B)
         Tensor lambda = tensor(rateIndexes.Select(i => Lambdas[i] * 255 * 255).ToArray(), device: device).to(ScalarType.Float32);
         Tensor loss = (lambda * mse + bpp).mean();
@@ -86,7 +97,7 @@ public static class VariableRateRdObjective
     }
 
     private static Tensor Noise(Tensor like, Generator? generator) =>
-        (generator is null ? rand_like(like) : rand(like.shape, like.dtype, like.device, generator: generator)) - 0.5;
+        (generator is null ? rand_like(like) : rand(like.shape, like.dtype, like.device, generator: generator)).sub_(Half);
 
     /// <summary>One spatial-prior pass: the decoder's ŷ (rounded straight through) and the bits of the noisy residual at the mask.</summary>
     private static (Tensor Hat, Tensor Bits) Pass(Tensor y, Tensor scales, Tensor means, Tensor mask, Generator? noise)
@@ -94,17 +105,17 @@ public static class VariableRateRdObjective
         Tensor residual = (y - means) * mask;
         Tensor hat = (RoundStraightThrough(residual) + means) * mask;
         Tensor noisy = residual + Noise(residual, noise) * mask;
-        Tensor sigma = scales.clamp_min(0.11);
-        Tensor probability = Phi((noisy + 0.5) / sigma) - Phi((noisy - 0.5) / sigma);
-        Tensor bits = (-(probability + 1e-9).log2() * mask).sum(new long[] { 1, 2, 3 });
+        Tensor sigma = scales.clamp_min(MinScale);
+        Tensor probability = Phi(noisy.add(Half) / sigma) - Phi(noisy.sub(Half) / sigma);
+        Tensor bits = (probability.add(Epsilon).log2().neg() * mask).sum(new long[] { 1, 2, 3 });
         return (hat, bits);
     }
 
-    private static Tensor Phi(Tensor x) => 0.5 * (1 + special.erf(x / Math.Sqrt(2)));
+    private static Tensor Phi(Tensor x) => special.erf(x.div(Sqrt2)).add(One).mul(Half);
 
     private static Tensor FactorizedBits(EvcModel model, Tensor z)
     {
-        Tensor probability = model.BitEstimatorZ.Cdf(z + 0.5) - model.BitEstimatorZ.Cdf(z - 0.5);
-        return (-(probability + 1e-9).log2()).sum(new long[] { 1, 2, 3 });
+        Tensor probability = model.BitEstimatorZ.Cdf(z.add(Half)) - model.BitEstimatorZ.Cdf(z.sub(Half));
+        return probability.add(Epsilon).log2().neg().sum(new long[] { 1, 2, 3 });
     }
 }
