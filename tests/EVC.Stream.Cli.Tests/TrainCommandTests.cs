@@ -107,9 +107,21 @@ public sealed class TrainBenchCommandTests
         Assert.Contains("--precision", CliRunner.AssertOneLineError("train", "--precision", "bf16", "--init", "x.safetensors", "--student", "EVC_SS"));
         Assert.Contains("--warmup", CliRunner.AssertOneLineError("train", "--warmup", "-1"));
         Assert.Contains("--augment", CliRunner.AssertOneLineError("train", "--augment", "rotate"));
-        Assert.Contains("--workers", CliRunner.AssertOneLineError("train", "--workers", "2"));  // fp32
+        Assert.Contains("--workers", CliRunner.AssertOneLineError("train", "--workers", "2", "--precision", "fp32"));
+        Assert.Contains("--precision", CliRunner.AssertOneLineError("train", "--precision", "fp16"));
         Assert.Contains("--workers", CliRunner.AssertOneLineError("train", "--workers", "2", "--precision", "bf16", "--batch", "3"));
         Assert.Contains("--workers", CliRunner.AssertOneLineError("bench", "train", "--workers", "0"));
         Assert.Contains("--augment", CliRunner.AssertOneLineError("train", "--augment", "dihedral", "--resume"));
+    }
+
+    [Fact]
+    public void Precision_auto_is_the_default_and_means_bf16_where_the_cpu_has_it_except_for_mask_decay()
+    {
+        var plain = new Commands.TrainCommand.Settings();
+        Assert.Equal("auto", plain.Precision);
+        Assert.Equal(Model.Checkpoints.PrecisionChoice.CpuHasBf16 ? "bf16" : "fp32", plain.EffectivePrecision);
+        Assert.Equal("fp32", new Commands.TrainCommand.Settings { Student = "EVC_SS" }.EffectivePrecision);
+        Assert.Equal("fp32", new Commands.TrainCommand.Settings { Precision = "fp32" }.EffectivePrecision);
+        Assert.Equal(Model.Checkpoints.PrecisionChoice.CpuHasBf16, new Commands.TrainCommand.Settings { Workers = 2, Batch = 2 }.Validate().Successful);
     }
 }
