@@ -32,7 +32,7 @@ internal sealed class Bf16Shadow : IDisposable
             if (s_networks.Contains(name))
                 child.to(Bf16);
         }
-        foreach (nn.Module layer in Model.Decoder.children().SkipLast(1))
+        foreach (nn.Module layer in Model.SynthesisBody)
             layer.to(Bf16);
         Model.train();
         Dictionary<string, Parameter> shadow = Model.named_parameters().ToDictionary(p => p.name, p => p.parameter);

@@ -82,11 +82,10 @@ public static class VariableRateRdObjective
     {
         if (type is not ScalarType cast)
             return model.Decoder.forward(latent);
-        var layers = model.Decoder.children().Cast<nn.Module<Tensor, Tensor>>().ToArray();
         Tensor h = latent.to(cast);
-        foreach (nn.Module<Tensor, Tensor> layer in layers[..^1])
+        foreach (nn.Module<Tensor, Tensor> layer in model.SynthesisBody)
             h = layer.call(h);
-        return layers[^1].call(h.to(ScalarType.Float32));
+        return model.SynthesisOutputLayer.call(h.to(ScalarType.Float32));
     }
 
     /// <summary>Straight-through rounding: the value of round(x), the gradient of x.</summary>

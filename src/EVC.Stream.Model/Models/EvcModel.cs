@@ -90,6 +90,18 @@ public sealed class EvcModel : nn.Module
     /// <summary><c>dec</c>.</summary>
     public nn.Module<Tensor, Tensor> Decoder { get; }
 
+    /// <summary>
+    /// <c>dec</c> without its last layer: the part a reduced-precision copy (bf16 coding, bf16 training) runs in its
+    /// own type. The last layer, <see cref="SynthesisOutputLayer"/>, stays float32 everywhere.
+    /// </summary>
+    public IReadOnlyList<nn.Module<Tensor, Tensor>> SynthesisBody => [.. Decoder.children().Cast<nn.Module<Tensor, Tensor>>().SkipLast(1)];
+
+    /// <summary>
+    /// <c>dec</c>'s last layer (a 1x1 convolution to the 12 sub-pixel planes, then pixel shuffle), which every
+    /// reduced-precision path runs in float32: bf16's 8-bit significand would round the pixels themselves to about 1/256.
+    /// </summary>
+    public nn.Module<Tensor, Tensor> SynthesisOutputLayer => Decoder.children().Cast<nn.Module<Tensor, Tensor>>().Last();
+
     /// <summary><c>hyper_enc</c>.</summary>
     public nn.Module<Tensor, Tensor> HyperEncoder { get; }
 

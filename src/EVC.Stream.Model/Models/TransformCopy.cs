@@ -33,9 +33,8 @@ internal sealed class TransformCopy : IDisposable
             if (name is "enc" or "encs" or "hyper_enc")
                 Cast(child);
         }
-        var layers = _copy.Decoder.children().Cast<nn.Module<Tensor, Tensor>>().ToArray();
-        _synthesis = layers[..^1];
-        _lastSynthesis = layers[^1];
+        _synthesis = [.. _copy.SynthesisBody];
+        _lastSynthesis = _copy.SynthesisOutputLayer;
         foreach (nn.Module layer in _synthesis)
             Cast(layer);
         _copy.DetachFromDisposeScopes();
