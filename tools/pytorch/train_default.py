@@ -287,21 +287,21 @@ def rd_forward(m, x, rates, nets, training=True):
 # ---------------------------------------------------------------- data
 
 
-def load_images(folder, device, limit=None):
+def read_rgb(path):
+    """An image file as a (3, H, W) uint8 tensor."""
     from PIL import Image
+    with Image.open(path) as im:
+        rgb = im.convert("RGB")
+        t = torch.frombuffer(bytearray(rgb.tobytes()), dtype=torch.uint8).reshape(rgb.height, rgb.width, 3)
+    return t.permute(2, 0, 1).contiguous()
+
+
+def load_images(folder, device):
     files = sorted(f for f in glob.glob(os.path.join(folder, "*")) if f.lower().endswith((".png", ".jpg", ".jpeg")))
-    if limit:
-        files = files[:limit]
-    images = []
-    for f in files:
-        with Image.open(f) as im:
-            rgb = im.convert("RGB")
-            t = torch.frombuffer(bytearray(rgb.tobytes()), dtype=torch.uint8).reshape(rgb.height, rgb.width, 3)
-        images.append(t.permute(2, 0, 1).contiguous().to(device))
-    return files, images
+    return files, [read_rgb(f).to(device) for f in files]
 
 
-def sample_batch(images, batch, crop, generator):
+def sample_batch(images, batch, crop):
     """Random crops with a random one of the 8 dihedral transforms each, float32 in [0, 1]."""
     out = []
     for _ in range(batch):
@@ -356,16 +356,14 @@ def check(reference):
     state = torch.load(os.path.join(reference, "checkpoints", "EVC_SS.pth.tar"), map_location="cpu")
     m.load_state_dict(state, strict=True)
     m.eval()
-    from PIL import Image
+    with open(os.path.join(reference, "manifest.json")) as f:
+        manifest = json.load(f)
     worst = 0.0
     for case in ("ss_kodim01_r0", "ss_kodim05crop250x166_r1"):
         t = load_safetensors(os.path.join(reference, "tensors", case + ".safetensors"))
-        manifest = json.load(open(os.path.join(reference, "manifest.json")))
         entry = next(c for c in manifest["cases"] if c["name"] == case)
-        with Image.open(os.path.join(reference, entry["input"])) as im:
-            rgb = im.convert("RGB")
-            img = torch.frombuffer(bytearray(rgb.tobytes()), dtype=torch.uint8).reshape(rgb.height, rgb.width, 3)
-        x = img.permute(2, 0, 1)[None].float() / 255
+        img = read_rgb(os.path.join(reference, entry["input"]))
+        x = img[None].float() / 255
         h, w = x.shape[2:]
         x = F.pad(x, (0, (-w) % 64, 0, (-h) % 64))
         curr_q = m.q_basic.clamp_min(0.5) * t["q_scale"].item()
@@ -392,15 +390,13 @@ def check(reference):
         rel = ((captured["y_hat"] - t["y_hat"]).abs().max() / t["y_hat"].abs().max()).item()
         worst = max(worst, rel)
         print(f"{case} y_hat: max relative difference {rel:.2e}")
-        recon = x_hat.clamp(0, 1)[:, :, :img.shape[0], :img.shape[1]]
-        with Image.open(os.path.join(reference, entry["recon"])) as im:
-            ref = torch.frombuffer(bytearray(im.convert("RGB").tobytes()), dtype=torch.uint8)
-        ref = ref.reshape(img.shape).permute(2, 0, 1)[None]
+        recon = x_hat.clamp(0, 1)[:, :, :img.shape[1], :img.shape[2]]
+        ref = read_rgb(os.path.join(reference, entry["recon"]))[None]
         differ = (torch.round(recon * 255).int() - ref.int()).abs()
         print(f"{case} recon: {int((differ > 0).sum())} of {differ.numel()} samples differ, max {int(differ.max())}")
         if int(differ.max()) > 1:
             worst = max(worst, 1.0)
-        estimate = bpp.item() * x.shape[2] * x.shape[3] / (img.shape[0] * img.shape[1])
+        estimate = bpp.item() * x.shape[2] * x.shape[3] / (img.shape[1] * img.shape[2])
         print(f"{case} bpp: estimated {estimate:.4f}, official .bin {entry['bpp']:.4f}")
         if abs(estimate / entry["bpp"] - 1) > 0.05:
             worst = max(worst, 1.0)
@@ -477,7 +473,6 @@ def main():
     train_start = time.time()
     train_seconds = a.budget - reserve - (train_start - start)
     step, last_val, last_report, sums = 0, time.time(), time.time(), [0.0, 0.0, 0.0, 0]
-    gen = None
     while True:
         now = time.time()
         fraction = (now - train_start) / train_seconds
@@ -489,7 +484,7 @@ def main():
                 factor = min(factor, k)
         for g in opt.param_groups:
             g["lr"] = a.lr * factor
-        x = sample_batch(train_images, a.batch, a.crop, gen)
+        x = sample_batch(train_images, a.batch, a.crop)
         if device.type == "cuda":
             x = x.contiguous(memory_format=torch.channels_last)
         rates = torch.tensor([i % 4 for i in range(a.batch)], device=device)[torch.randperm(a.batch, device=device)]
