@@ -173,22 +173,13 @@ def load_safetensors(path):
 
 
 def save_safetensors(tensors, path):
+    from merge_safetensors import write
     names = {v: k for k, v in DTYPES.items()}
-    header, blobs, offset = {}, [], 0
+    entries = []
     for name in sorted(tensors):
         t = tensors[name].detach().cpu().contiguous()
-        blob = t.numpy().tobytes()
-        header[name] = {"dtype": names[t.dtype], "shape": list(t.shape), "data_offsets": [offset, offset + len(blob)]}
-        blobs.append(blob)
-        offset += len(blob)
-    raw = json.dumps(header, separators=(",", ":")).encode()
-    raw += b" " * (-len(raw) % 8)
-    tmp = path + ".tmp"
-    with open(tmp, "wb") as f:
-        f.write(struct.pack("<Q", len(raw)) + raw)
-        for blob in blobs:
-            f.write(blob)
-    os.replace(tmp, path)
+        entries.append((name, names[t.dtype], t.shape, t.numpy().tobytes()))
+    write(path, entries)
 
 
 def save_half_split(model, stem):
