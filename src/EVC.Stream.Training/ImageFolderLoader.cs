@@ -7,7 +7,7 @@ namespace EVC.Stream.Training;
 /// <summary>
 /// Training data from a folder of PNG photographs: random crops, random horizontal and vertical flips (and transposes
 /// with <see cref="CropAugmentation.Dihedral"/>), and a random
-/// rate anchor per sample (variable-rate training), assembled on a background task into a bounded queue so the
+/// rate anchor per sample (variable-rate training, <see cref="RateAnchorBalance"/>), assembled on a background task into a bounded queue so the
 /// training step never waits for decoding. Images are decoded once and kept as 8-bit RGB (the training set's 518
 /// photographs take 113 MB so, against 450 MB as float planes); batch buffers are pooled, so the producer allocates
 /// nothing large in steady state.
@@ -22,10 +22,14 @@ public sealed class ImageFolderLoader : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _producer;
 
-    /// <summary>Loads every PNG of <paramref name="folder"/> at least <paramref name="cropSize"/> on each side and starts prefetching.</summary>
-    public ImageFolderLoader(string folder, int cropSize, int batchSize, int anchors, int seed, long firstBatch = 0, int prefetch = 4,
+    /// <summary>
+    /// Loads every PNG of <paramref name="folder"/> at least <paramref name="cropSize"/> on each side and starts prefetching;
+    /// each sample's rate anchor is drawn by <paramref name="balance"/>.
+    /// </summary>
+    public ImageFolderLoader(string folder, int cropSize, int batchSize, RateAnchorBalance balance, int seed, long firstBatch = 0, int prefetch = 4,
         CropAugmentation augmentation = CropAugmentation.Flips)
     {
+        ArgumentNullException.ThrowIfNull(balance);
         if (!Directory.Exists(folder))
             throw new DirectoryNotFoundException($"training folder not found: {folder}");
         string[] files = Directory.GetFiles(folder, "*.png");
@@ -42,7 +46,7 @@ public sealed class ImageFolderLoader : IAsyncDisposable
         BatchSize = batchSize;
         Augmentation = augmentation;
         _batches = Channel.CreateBounded<TrainingBatch>(new BoundedChannelOptions(Math.Max(1, prefetch)) { SingleReader = true, SingleWriter = true });
-        _producer = Task.Run(() => ProduceAsync(anchors, seed, firstBatch, _stop.Token));
+        _producer = Task.Run(() => ProduceAsync(balance, seed, firstBatch, _stop.Token));
     }
 
     /// <summary>Images available.</summary>
@@ -71,7 +75,7 @@ public sealed class ImageFolderLoader : IAsyncDisposable
             _freeBuffers.Enqueue(batch.Pixels);
     }
 
-    private async Task ProduceAsync(int anchors, int seed, long batchIndex, CancellationToken cancellationToken)
+    private async Task ProduceAsync(RateAnchorBalance balance, int seed, long batchIndex, CancellationToken cancellationToken)
     {
         try
         {
@@ -87,7 +91,7 @@ public sealed class ImageFolderLoader : IAsyncDisposable
                     (byte[] rgb, int width, int height) = _images[random.Next(_images.Count)];
                     int x0 = random.Next(width - size + 1), y0 = random.Next(height - size + 1);
                     bool flipX = random.Next(2) == 1, flipY = random.Next(2) == 1;
-                    rates[b] = random.Next(anchors);
+                    rates[b] = balance.Draw(random);
                     // Drawn after the others, and only when asked: flips-only runs keep their data stream (and resume exactly).
                     bool transpose = Augmentation == CropAugmentation.Dihedral && random.Next(2) == 1;
                     if (transpose)

@@ -22,8 +22,9 @@ public sealed class RdTrainer : IAsyncDisposable
     private readonly ChannelsLastActivations? _shadowChannelsLast;
     private readonly bool _fusedAdam;
 
-    private RdTrainer(EvcModel model, TrainingOptions options, string dataFolder, long step)
+    private RdTrainer(EvcModel model, TrainingOptions options, string dataFolder, long step, LearningRatePlateau? plateau = null)
     {
+        Plateau = plateau ?? new LearningRatePlateau();
         Model = model;
         if (options.Precision == Precision.Bf16 && options.Student is not null)
             throw new NotSupportedException("bf16 training with mask decay: not supported (train the teacher or student in fp32)");
@@ -58,7 +59,8 @@ public sealed class RdTrainer : IAsyncDisposable
         else
             throw new ArgumentException($"training precision must be fp32 or bf16, not {options.Precision}", nameof(options));
         _fusedAdam = FusedAdam.Supports(_optimised);  // parameters are placed before the trainer is built
-        _loader = new ImageFolderLoader(dataFolder, options.CropSize, options.BatchSize, (int)model.QScaleAnchors.shape[0], options.Seed, firstBatch: step,
+        var balance = RateAnchorBalance.FromWeights((int)model.QScaleAnchors.shape[0], options.RateWeights);
+        _loader = new ImageFolderLoader(dataFolder, options.CropSize, options.BatchSize, balance, options.Seed, firstBatch: step,
             augmentation: options.Augmentation);
     }
 
@@ -83,6 +85,25 @@ public sealed class RdTrainer : IAsyncDisposable
     /// </summary>
     public bool ChannelsLast => _parallel?.ChannelsLast ?? (_bf16 is null ? _channelsLast : _shadowChannelsLast) is not null;
 
+    /// <summary>The plateau schedule's state (its <see cref="LearningRatePlateau.Scale"/> stays 1 with the step schedule).</summary>
+    public LearningRatePlateau Plateau { get; private set; }
+
+    /// <summary>The learning rate the next step uses.</summary>
+    public double LearningRate => Options.LearningRateAt(Step) * Plateau.Scale;
+
+    /// <summary>
+    /// Hands a validation of the trained model to the schedule; with <see cref="LearningRateSchedule.Plateau"/> returns
+    /// true when it cut the learning rate (saved with the next checkpoint).
+    /// </summary>
+    public bool ObserveValidation(IReadOnlyList<ValidationPoint> points)
+    {
+        if (Options.Schedule != LearningRateSchedule.Plateau)
+            return false;
+        double before = Plateau.Scale;
+        Plateau = Plateau.Observe(LearningRatePlateau.Cost(points));
+        return Plateau.Scale < before;
+    }
+
     /// <summary>Batches ready in the loader's queue.</summary>
     public int BatchesReady => _loader.Ready;
 
@@ -105,7 +126,7 @@ public sealed class RdTrainer : IAsyncDisposable
     {
         manual_seed(ImageFolderLoader.BatchSeed(Options.Seed ^ 0x5EED, Step));  // the noise of step k, whatever came before
         foreach (var group in _optimizer.ParamGroups)
-            group.LearningRate = Options.LearningRateAt(Step);
+            group.LearningRate = LearningRate;
         using var scope = NewDisposeScope();
         // Gradients to null, not zero: Adam skips a parameter without a gradient, so an encoder a scalable step does not
         // train (residual representation learning) does not drift on its old momentum.
@@ -163,7 +184,7 @@ public sealed class RdTrainer : IAsyncDisposable
         using (var writer = new BinaryWriter(File.Create(Path.Combine(folder, "adam.bin"))))
             _optimizer.save_state_dict(writer);
         string state = Path.Combine(folder, "state.json");
-        File.WriteAllText(state + ".partial", JsonSerializer.Serialize(new CheckpointState(Model.Architecture.Name, Step, Options), s_json));
+        File.WriteAllText(state + ".partial", JsonSerializer.Serialize(new CheckpointState(Model.Architecture.Name, Step, Options, Plateau), s_json));
         File.Move(state + ".partial", state, overwrite: true);
     }
 
@@ -178,7 +199,7 @@ public sealed class RdTrainer : IAsyncDisposable
         if (device is not null)
             model.to(device);  // parameters move before the optimizer sees them
         model.DetachFromDisposeScopes();
-        var trainer = new RdTrainer(model, state.Options, dataFolder, state.Step);
+        var trainer = new RdTrainer(model, state.Options, dataFolder, state.Step, state.Plateau);
         if (trainer.MaskDecay is not null)
             LoadMasks(trainer.MaskDecay, Path.Combine(folder, "masks.bin"));
         using (var reader = new BinaryReader(File.OpenRead(Path.Combine(folder, "adam.bin"))))
@@ -249,5 +270,6 @@ public sealed class RdTrainer : IAsyncDisposable
         MaskDecay?.Dispose();
     }
 
-    private sealed record CheckpointState(string Architecture, long Step, TrainingOptions Options);
+    /// <summary>What state.json holds; <paramref name="Plateau"/> is absent in checkpoints older than the plateau schedule.</summary>
+    private sealed record CheckpointState(string Architecture, long Step, TrainingOptions Options, LearningRatePlateau? Plateau = null);
 }

@@ -17,6 +17,12 @@ public sealed record TrainingOptions
     /// <summary>Adam learning rate at the start.</summary>
     public double LearningRate { get; init; } = 1e-4;
 
+    /// <summary>How the learning rate falls: at fixed fractions of the steps, or on validation plateaus (older checkpoints: step).</summary>
+    public LearningRateSchedule Schedule { get; init; } = LearningRateSchedule.Step;
+
+    /// <summary>Relative weights of drawing each rate anchor for a sample (null: uniform; <see cref="RateAnchorBalance"/>).</summary>
+    public IReadOnlyList<double>? RateWeights { get; init; }
+
     /// <summary>Total steps of the run (the schedule is relative to it).</summary>
     public long TotalSteps { get; init; } = 100_000;
 
@@ -58,12 +64,13 @@ public sealed record TrainingOptions
     public long WarmupSteps { get; init; }
 
     /// <summary>
-    /// The learning rate of a step: the start value (ramped up over <see cref="WarmupSteps"/>), ×0.1 after 80 % of the
-    /// steps and ×0.01 after 95 %.
+    /// The learning rate of a step: the start value (ramped up over <see cref="WarmupSteps"/>), with the step schedule
+    /// ×0.1 after 80 % of the steps and ×0.01 after 95 % (the plateau schedule's cuts are the trainer's, as they depend
+    /// on validations: <see cref="LearningRatePlateau"/>).
     /// </summary>
     public double LearningRateAt(long step)
     {
-        double scheduled = step < TotalSteps * 0.8 ? LearningRate : step < TotalSteps * 0.95 ? LearningRate * 0.1 : LearningRate * 0.01;
+        double scheduled = Schedule == LearningRateSchedule.Plateau ? LearningRate : step < TotalSteps * 0.8 ? LearningRate : step < TotalSteps * 0.95 ? LearningRate * 0.1 : LearningRate * 0.01;
         return step < WarmupSteps ? scheduled * (step + 1) / WarmupSteps : scheduled;
     }
 }

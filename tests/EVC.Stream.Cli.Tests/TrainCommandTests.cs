@@ -112,6 +112,13 @@ public sealed class TrainBenchCommandTests
         Assert.Contains("--workers", CliRunner.AssertOneLineError("train", "--workers", "2", "--precision", "bf16", "--batch", "3"));
         Assert.Contains("--workers", CliRunner.AssertOneLineError("bench", "train", "--workers", "0"));
         Assert.Contains("--augment", CliRunner.AssertOneLineError("train", "--augment", "dihedral", "--resume"));
+        Assert.Contains("--lr-schedule", CliRunner.AssertOneLineError("train", "--lr-schedule", "cosine"));
+        Assert.Contains("--val-every", CliRunner.AssertOneLineError("train", "--lr-schedule", "plateau", "--val-every", "0"));
+        Assert.Contains("--lr-schedule", CliRunner.AssertOneLineError("train", "--lr-schedule", "plateau", "--resume"));
+        Assert.Contains("--rate-weights", CliRunner.AssertOneLineError("train", "--rate-weights", "1,1,2"));
+        Assert.Contains("--rate-weights", CliRunner.AssertOneLineError("train", "--rate-weights", "1,x,2,2"));
+        Assert.Contains("--rate-weights", CliRunner.AssertOneLineError("train", "--rate-weights", "0,0,0,0"));
+        Assert.Contains("--rate-weights", CliRunner.AssertOneLineError("train", "--rate-weights", "1,1,2,2", "--resume"));
     }
 
     [Fact]

@@ -64,7 +64,7 @@ public class TrainingSpeedTests
         var options = new TrainingOptions { BatchSize = 2, CropSize = 256, Precision = precision };
         await using RdTrainer trainer = RdTrainer.Start(model, options, TestPaths.TrainingImages);
         using var scope = NewDisposeScope();
-        await using var loader = new ImageFolderLoader(TestPaths.TrainingImages, 256, 2, 4, seed: 3);
+        await using var loader = new ImageFolderLoader(TestPaths.TrainingImages, 256, 2, RateAnchorBalance.Uniform(4), seed: 3);
         TrainingBatch batch = await loader.NextAsync();
         Tensor x = empty(2, 3, 256, 256);
         batch.Pixels.AsSpan().CopyTo(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(x.bytes));
@@ -95,8 +95,8 @@ public class TrainingSpeedTests
     [Fact]
     public async Task Returned_batch_buffers_are_reused_and_batches_stay_those_of_a_fresh_loader()
     {
-        await using var pooled = new ImageFolderLoader(TestPaths.TrainingImages, 64, 2, anchors: 4, seed: 21, prefetch: 1);
-        await using var fresh = new ImageFolderLoader(TestPaths.TrainingImages, 64, 2, anchors: 4, seed: 21, prefetch: 1);
+        await using var pooled = new ImageFolderLoader(TestPaths.TrainingImages, 64, 2, RateAnchorBalance.Uniform(4), seed: 21, prefetch: 1);
+        await using var fresh = new ImageFolderLoader(TestPaths.TrainingImages, 64, 2, RateAnchorBalance.Uniform(4), seed: 21, prefetch: 1);
         var seen = new HashSet<float[]>(ReferenceEqualityComparer.Instance);
         bool reused = false;
         for (int i = 0; i < 6; i++)
@@ -120,7 +120,7 @@ public class TrainingSpeedTests
             var rgb = new byte[64 * 64 * 3];
             new Random(2).NextBytes(rgb);
             File.WriteAllBytes(Path.Combine(folder, "a.png"), PngCodec.EncodeRgb(64, 64, rgb));
-            await using var loader = new ImageFolderLoader(folder, 64, 4, anchors: 4, seed: 1);
+            await using var loader = new ImageFolderLoader(folder, 64, 4, RateAnchorBalance.Uniform(4), seed: 1);
             TrainingBatch batch = await loader.NextAsync();
             float[] planar = PlanarImage.LoadPng(Path.Combine(folder, "a.png")).Data;
             for (int b = 0; b < 4; b++)
@@ -157,7 +157,7 @@ public class TrainingSpeedTests
                 foreach (bool flipX in new[] { false, true })
                     foreach (bool flipY in new[] { false, true })
                         views.Add(transpose ? Transpose(Flip(planar, 64, flipX, flipY), 64) : Flip(planar, 64, flipX, flipY));
-            await using var loader = new ImageFolderLoader(folder, 64, 16, anchors: 4, seed: 1, augmentation: augmentation);
+            await using var loader = new ImageFolderLoader(folder, 64, 16, RateAnchorBalance.Uniform(4), seed: 1, augmentation: augmentation);
             var seen = new HashSet<int>();
             for (int batchIndex = 0; batchIndex < 4; batchIndex++)
             {

@@ -13,8 +13,8 @@ public class TrainingTests(ITestOutputHelper output)
     [Fact]
     public async Task The_loader_prefetches_reproducible_random_crops_with_rate_anchors()
     {
-        await using var a = new ImageFolderLoader(TrainFolder, 64, 3, anchors: 4, seed: 11);
-        await using var b = new ImageFolderLoader(TrainFolder, 64, 3, anchors: 4, seed: 11);
+        await using var a = new ImageFolderLoader(TrainFolder, 64, 3, RateAnchorBalance.Uniform(4), seed: 11);
+        await using var b = new ImageFolderLoader(TrainFolder, 64, 3, RateAnchorBalance.Uniform(4), seed: 11);
         Assert.True(a.ImageCount > 100);
         TrainingBatch first = await a.NextAsync(), again = await b.NextAsync(), second = await a.NextAsync();
         Assert.Equal(3 * 3 * 64 * 64, first.Pixels.Length);
@@ -34,7 +34,7 @@ public class TrainingTests(ITestOutputHelper output)
         var model = new EvcModel(EvcArchitecture.Get("EVC_SS"));  // untrained: every step has a lot to learn
         model.train();
         var optimizer = optim.Adam(model.parameters(), lr: 3e-4);
-        await using var loader = new ImageFolderLoader(TrainFolder, 64, 2, anchors: 4, seed: 5);
+        await using var loader = new ImageFolderLoader(TrainFolder, 64, 2, RateAnchorBalance.Uniform(4), seed: 5);
         var losses = new List<double>();
         for (int step = 0; step < 40; step++)
         {

@@ -69,6 +69,19 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
         [Description("Adam learning rate (×0.1 after 80 % of the steps, ×0.01 after 95 %). Default 1e-4.")]
         public double LearningRate { get; init; } = 1e-4;
 
+        [CommandOption("--lr-schedule <S>")]
+        [Description("How the learning rate falls: step (default; ×0.1 after 80 % of the steps, ×0.01 after 95 %) or plateau (halved whenever a validation does not improve the validation RD cost by 0.2 %, down to 1/64; needs --val-every).")]
+        public string? LrSchedule { get; init; }
+
+        [CommandOption("--rate-weights <W>")]
+        [Description("Rate-anchor balance: comma-separated relative weights of drawing each rate anchor for a sample, lowest rate first (e.g. 1,1,2,2). Default: uniform.")]
+        public string? RateWeights { get; init; }
+
+        /// <summary>--rate-weights parsed (null when absent or not numbers).</summary>
+        internal double[]? ParsedRateWeights =>
+            RateWeights is null ? null
+            : RateWeights.Split(',', StringSplitOptions.TrimEntries).Select(w => double.TryParse(w, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) ? v : double.NaN).ToArray();
+
         [CommandOption("--warmup <N>")]
         [Description("Steps of linear learning-rate warm-up (a fresh Adam's first updates are ±lr on every weight). Default: 1000 with --init, else 0.")]
         public long? Warmup { get; init; }
@@ -134,6 +147,12 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             : Workers > 1 && EffectivePrecision != "bf16" ? ValidationResult.Error("--workers needs --precision bf16 (each worker runs a bf16 shadow)")
             : Workers > 1 && Batch % Workers != 0 ? ValidationResult.Error($"--batch {Batch} does not split over --workers {Workers}")
             : Resume && Workers is not null ? ValidationResult.Error("--workers is part of the run: it cannot change on --resume")
+            : LrSchedule is not (null or "step" or "plateau") ? ValidationResult.Error($"--lr-schedule must be step or plateau, not '{LrSchedule}'")
+            : LrSchedule == "plateau" && ValEvery == 0 ? ValidationResult.Error("--lr-schedule plateau needs validations: give --val-every a positive N")
+            : Resume && LrSchedule is not null ? ValidationResult.Error("--lr-schedule is part of the run: it cannot change on --resume")
+            : ParsedRateWeights is double[] weights && (weights.Length != Model.Models.QScale.AnchorCount || weights.Any(w => !double.IsFinite(w) || w < 0) || weights.Sum() <= 0)
+                ? ValidationResult.Error($"--rate-weights must be {Model.Models.QScale.AnchorCount} comma-separated weights, not negative and not all zero (e.g. 1,1,2,2), not '{RateWeights}'")
+            : Resume && RateWeights is not null ? ValidationResult.Error("--rate-weights is part of the run: it cannot change on --resume")
             : Warmup is < 0 || Warmup > Steps ? ValidationResult.Error("--warmup must be between 0 and --steps")
             : Resume && Warmup is not null ? ValidationResult.Error("--warmup is part of the run: it cannot change on --resume")
             : ValidationResult.Success();
@@ -184,6 +203,8 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
                 CropSize = settings.Crop,
                 Augmentation = settings.Augment == "dihedral" ? CropAugmentation.Dihedral : CropAugmentation.Flips,
                 LearningRate = settings.LearningRate,
+                Schedule = settings.LrSchedule == "plateau" ? LearningRateSchedule.Plateau : LearningRateSchedule.Step,
+                RateWeights = settings.ParsedRateWeights,
                 TotalSteps = settings.Steps,
                 Precision = settings.EffectivePrecision == "bf16" ? Model.Checkpoints.Precision.Bf16 : Model.Checkpoints.Precision.Fp32,
                 Workers = settings.Workers ?? 1,
@@ -221,7 +242,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
                             log.AppendMasks(trainer);
                         }
                         if (settings.ValEvery > 0 && trainer.Step % settings.ValEvery == 0)
-                            Validate(validator, trainer.Model, trainer.Step, student: false);
+                            ObserveValidation(trainer, Validate(validator, trainer.Model, trainer.Step, student: false));
                     }
                 });
             trainer.Save(output);
@@ -248,12 +269,20 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
     private static string MaskSummary(MaskStatus? masks) =>
         masks is null ? "" : string.Create(CultureInfo.InvariantCulture, $", masks zero {masks.Zero}/{masks.Masked}, max {masks.Largest:F3}");
 
+    /// <summary>The plateau schedule hears the validation; a cut of the learning rate gets its line.</summary>
+    private static void ObserveValidation(RdTrainer trainer, IReadOnlyList<ValidationPoint> points)
+    {
+        if (trainer.ObserveValidation(points))
+            AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+                $"[yellow]validation RD cost {LearningRatePlateau.Cost(points):F4} did not improve on {trainer.Plateau.Best:F4}: learning rate ×{LearningRatePlateau.Factor} → {trainer.LearningRate:G3}[/]"));
+    }
+
     /// <summary>Real coding of the validation images at every anchor, one grey line per anchor as it is measured.</summary>
-    private static void Validate(TrainingValidator validator, EvcModel model, long step, bool student)
+    private static IReadOnlyList<ValidationPoint> Validate(TrainingValidator validator, EvcModel model, long step, bool student)
     {
         string label = student ? "student, after pruning: " : "";
         bool scalable = model.EncoderLevels > 1;
-        validator.Validate(model, step, student, point =>
+        return validator.Validate(model, step, student, point =>
         {
             string levelLabel = scalable ? $", level {point.Level}" : "";
             AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture, $"[grey]{Markup.Escape(label)}validation step {step}{levelLabel}, rate {point.Rate}: {point.Bpp:F4} bpp, {point.Psnr:F2} dB ({point.Images} images, real .bin sizes)[/]"));
