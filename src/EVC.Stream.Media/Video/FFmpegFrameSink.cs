@@ -72,16 +72,8 @@ public sealed class FFmpegFrameSink : IFrameSink
     /// <inheritdoc />
     public async ValueTask WriteAsync(RawFrame frame, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(frame);
-        try
+        if (!await FrameQueue.TryQueueAsync(_frames.Writer, frame, cancellationToken).ConfigureAwait(false))
         {
-            await _frames.Writer.WriteAsync(frame, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is ChannelClosedException or OperationCanceledException)
-        {
-            frame.Dispose();
-            if (e is OperationCanceledException)
-                throw;
             await _process.ConfigureAwait(false);  // surfaces FFmpeg's failure
             throw new VideoIOException("FFmpeg output ended early");
         }

@@ -61,18 +61,8 @@ public sealed class SdlWindowSink : IFrameSink, IPlayerControls
     /// <inheritdoc />
     public async ValueTask WriteAsync(RawFrame frame, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(frame);
-        try
-        {
-            await _frames.Writer.WriteAsync(frame, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is ChannelClosedException or OperationCanceledException)
-        {
-            frame.Dispose();
-            if (e is OperationCanceledException)
-                throw;
+        if (!await FrameQueue.TryQueueAsync(_frames.Writer, frame, cancellationToken).ConfigureAwait(false))
             throw new VideoIOException("the window is closed");
-        }
     }
 
     /// <inheritdoc />

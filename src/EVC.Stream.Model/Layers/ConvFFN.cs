@@ -20,7 +20,7 @@ internal sealed class ConvFFN : EvcLayer
         else
         {
             long inner = Math.Max(Math.Min(channels * 4, 1024), channels * 2);
-            _conv = Child("conv", Sequential(Conv(channels, inner, 1), nn.LeakyReLU(slope, inplace: true), Conv(inner, channels, 1), nn.LeakyReLU(slope, inplace: true)));
+            _conv = Child("conv", Sequential(Conv(channels, inner, 1), new LeakyRelu(slope), Conv(inner, channels, 1), new LeakyRelu(slope)));
         }
     }
 

@@ -23,11 +23,11 @@ internal sealed class DepthConv : EvcLayer
     {
         _variant = variant;
         long depthChannels = inChannels;
-        _conv1 = Child("conv1", Sequential(Conv(inChannels, depthChannels, 1, stride), nn.LeakyReLU(slope, inplace: true)));
+        _conv1 = Child("conv1", Sequential(Conv(inChannels, depthChannels, 1, stride), new LeakyRelu(slope)));
         if (variant == DepthConvVariant.Transform)
         {
-            _depthConv = Child("depth_conv", Sequential(Conv(depthChannels, depthChannels, depthKernel, 1, depthKernel / 2, depthChannels), nn.LeakyReLU(0.01, inplace: true)));
-            _conv2 = Child("conv2", Sequential(Conv(depthChannels, outChannels, 1), nn.LeakyReLU(0.01, inplace: true)));
+            _depthConv = Child("depth_conv", Sequential(Conv(depthChannels, depthChannels, depthKernel, 1, depthKernel / 2, depthChannels), new LeakyRelu(0.01)));
+            _conv2 = Child("conv2", Sequential(Conv(depthChannels, outChannels, 1), new LeakyRelu(0.01)));
         }
         else
         {

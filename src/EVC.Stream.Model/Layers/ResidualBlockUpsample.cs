@@ -16,8 +16,8 @@ internal sealed class ResidualBlockUpsample : EvcLayer
     /// <inheritdoc />
     public override Tensor forward(Tensor x)
     {
-        Tensor output = nn.functional.leaky_relu(_subpelConv.call(x), 0.01, inplace: true);
-        output = nn.functional.leaky_relu(_conv.call(output), 0.1, inplace: true);
+        Tensor output = LeakyRelu.Apply(_subpelConv.call(x), 0.01);
+        output = LeakyRelu.Apply(_conv.call(output), 0.1);
         return output + _upsample.call(x);
     }
 }

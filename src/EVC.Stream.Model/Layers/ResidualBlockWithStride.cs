@@ -16,8 +16,8 @@ internal sealed class ResidualBlockWithStride : EvcLayer
     /// <inheritdoc />
     public override Tensor forward(Tensor x)
     {
-        Tensor output = nn.functional.leaky_relu(_conv1.call(x), 0.01, inplace: true);
-        output = nn.functional.leaky_relu(_conv2.call(output), 0.1, inplace: true);
+        Tensor output = LeakyRelu.Apply(_conv1.call(x), 0.01);
+        output = LeakyRelu.Apply(_conv2.call(output), 0.1);
         return output + _downsample.call(x);
     }
 }

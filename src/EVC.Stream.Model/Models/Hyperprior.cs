@@ -13,7 +13,7 @@ internal static class Hyperprior
     public static nn.Module<Tensor, Tensor> Encoder(long n) => EvcLayer.Sequential(
         new DepthConvBlock(n, n, DepthConvVariant.Prior),
         EvcLayer.Conv(n, n, 3, 2, 1),
-        nn.LeakyReLU(0.01, inplace: true),
+        new LeakyRelu(0.01),
         EvcLayer.Conv(n, n, 3, 2, 1));
 
     /// <summary><c>hyper_dec</c>.</summary>
