@@ -38,6 +38,22 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_plateau_run_validates_each_step_once_and_keeps_its_schedule()
+    {
+        string val = ValidationFolder();
+        string output = Path.Combine(_directory, "plateau");
+        (int code, string stdout, string error) = CliRunner.Run("train", "--steps", "2", "--batch", "1", "--crop", "64", "--lr-schedule", "plateau",
+            "--rate-weights", "0,0,1,1", "--val", val, "--val-every", "1", "--threads", "1", "-o", output);
+        Assert.True(code == 0, error + stdout);
+        string[] validations = [.. File.ReadLines(Path.Combine(output, "log.jsonl")).Where(line => line.Contains("\"validation\"", StringComparison.Ordinal))];
+        Assert.Equal(2, validations.Length);  // steps 1 and 2; the end of the run does not validate step 2 again
+        string state = File.ReadAllText(Path.Combine(output, "state.json"));
+        Assert.Contains("\"Schedule\": 1", state);
+        Assert.Contains("\"scale\"", state);
+        Assert.Contains("\"RateWeights\": [", state);
+    }
+
+    [Fact]
     public void A_scalable_run_validates_every_encoder_level()
     {
         string val = ValidationFolder();

@@ -225,6 +225,7 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
             if (!trainer.ChannelsLast)
                 AnsiConsole.MarkupLine("[grey]channels-last activations off: this libtorch's channels-last convolutions disagree with its NCHW ones on this CPU (slower steps, the right network)[/]");
             var progress = new TrainingProgress(trainer);
+            long lastValidated = -1;
             // Synchronous on this thread, the one that built the model (see RdTrainer.TrainStep).
             AnsiConsole.Progress().AutoClear(false).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn())
                 .Start(context =>
@@ -242,12 +243,16 @@ internal sealed class TrainCommand : Command<TrainCommand.Settings>
                             log.AppendMasks(trainer);
                         }
                         if (settings.ValEvery > 0 && trainer.Step % settings.ValEvery == 0)
+                        {
                             ObserveValidation(trainer, Validate(validator, trainer.Model, trainer.Step, student: false));
+                            lastValidated = trainer.Step;
+                        }
                     }
                 });
             trainer.Save(output);
             AnsiConsole.MarkupLine(Markup.Escape($"checkpoint at step {trainer.Step}: {output}"));
-            if (trainer.Step >= trainer.Options.TotalSteps || settings.ValEvery == 0)
+            // At the end, unless the loop has just validated this very step (one log row per step).
+            if ((trainer.Step >= trainer.Options.TotalSteps || settings.ValEvery == 0) && lastValidated != trainer.Step)
                 Validate(validator, trainer.Model, trainer.Step, student: false);
             if (trainer.MaskDecay is not null && trainer.Step >= trainer.Options.TotalSteps)
             {
