@@ -65,13 +65,20 @@ internal static partial class TorchRuntime
     /// frame-parallel decoding, enough to fill and block an unread stderr pipe. Our convolutions never take NNPACK's
     /// path (it needs batches of 16 or more, which oneDNN takes first), so nothing is lost.
     /// </summary>
+    /// <remarks>
+    /// libtorch has no C entry point for this, so the two C++ functions (<c>at::globalContext()</c> and
+    /// <c>at::Context::setUserEnabledNNPACK(bool)</c>) are looked up by their Itanium C++ ABI names, the mangling of
+    /// GCC and Clang on Linux and macOS; Windows builds of libtorch (MSVC mangling) do not export these names, and
+    /// the call returns false there, changing nothing. TorchNativeLoadTests fails if a libtorch update renames them.
+    /// </remarks>
     /// <returns>Whether the switch was found and set (false on a libtorch without the exported symbols).</returns>
     public static bool DisableNnpack() => s_nnpackDisabled.Value;
 
     private static readonly Lazy<bool> s_nnpackDisabled = new(() =>
     {
         _ = torch.get_num_threads();  // loads libtorch
-        if (!NativeLibrary.TryLoad(OperatingSystem.IsWindows() ? "torch_cpu.dll" : OperatingSystem.IsMacOS() ? "libtorch_cpu.dylib" : "libtorch_cpu.so", out IntPtr library))
+        if (OperatingSystem.IsWindows()
+            || !NativeLibrary.TryLoad(OperatingSystem.IsMacOS() ? "libtorch_cpu.dylib" : "libtorch_cpu.so", out IntPtr library))
             return false;
         if (!NativeLibrary.TryGetExport(library, "_ZN2at13globalContextEv", out IntPtr globalContext)
             || !NativeLibrary.TryGetExport(library, "_ZN2at7Context20setUserEnabledNNPACKEb", out IntPtr setEnabled))

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using EVC.Stream.Model.Checkpoints;
 using EVC.Stream.Tests.Shared;
 using Xunit.Abstractions;
@@ -14,19 +13,13 @@ public class PyTorchTrainerTests(ITestOutputHelper output)
 {
     private static string Script(string name) => Path.Combine(TestPaths.RepositoryRoot, "tools", "pytorch", name);
 
+    private static readonly Dictionary<string, string> s_oneThread = new() { ["OMP_NUM_THREADS"] = "1" };
+
     private (int ExitCode, string Output) Python(params string[] arguments)
     {
-        var start = new ProcessStartInfo("/usr/bin/python3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (string argument in arguments)
-            start.ArgumentList.Add(argument);
-        start.Environment["OMP_NUM_THREADS"] = "1";
-        using Process process = Process.Start(start)!;
-        Task<string> error = process.StandardError.ReadToEndAsync();
-        string text = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        text += error.Result;
+        (int code, string text) = ChildProcess.Run("/usr/bin/python3", arguments, TimeSpan.FromMinutes(20), environment: s_oneThread);
         output.WriteLine(text);
-        return (process.ExitCode, text);
+        return (code, text);
     }
 
     [Fact]
