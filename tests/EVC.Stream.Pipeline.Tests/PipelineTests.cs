@@ -308,16 +308,28 @@ public sealed class PipelineTests(ITestOutputHelper output) : IDisposable
             Thread.Sleep(150);
             return planar;
         }
-        var started = System.Diagnostics.Stopwatch.StartNew();
-        (List<byte[]> frames, List<long> numbers, PlaybackResult result) = await PipelineFixture.DecodeAsync(evcs, new PlaybackOptions { Pace = true, Decoders = 4, NetworkStub = SlowDecode });
-        output.WriteLine($"presented {result.Presented}, skipped {result.Skipped}, late {result.Late} in {started.Elapsed.TotalSeconds:0.00} s; frames {string.Join(",", numbers)}");
-        Assert.Null(result.Error);
-        Assert.Equal(40, result.Presented + result.Skipped + result.Late);
-        // Real threads on a shared machine: a little below the simulated 95 %.
-        Assert.True(result.Presented >= 36, $"only {result.Presented} of 40 presented");
-        Assert.Equal(numbers.Order(), numbers);
-        // Real time: 2 s of stream plus the pre-roll, not 40 × 150 ms = 6 s.
-        Assert.InRange(started.Elapsed.TotalSeconds, 1.9, 4.5);
+        // A real-time run on a shared 2-core machine: one stall of the whole process (another job, a full GC) in its 2 s
+        // makes every frame due in it late. Such a stall is not the player's fault, so the run gets a second try; a
+        // player that does not keep up (decoders not parallel, a scheduler that skips needlessly) fails both.
+        string failure = "";
+        for (int attempt = 1; attempt <= 2; attempt++)
+        {
+            var started = System.Diagnostics.Stopwatch.StartNew();
+            (List<byte[]> _, List<long> numbers, PlaybackResult result) = await PipelineFixture.DecodeAsync(evcs, new PlaybackOptions { Pace = true, Decoders = 4, NetworkStub = SlowDecode });
+            double seconds = started.Elapsed.TotalSeconds;
+            output.WriteLine($"attempt {attempt}: presented {result.Presented}, skipped {result.Skipped}, late {result.Late} in {seconds:0.00} s; frames {string.Join(",", numbers)}");
+            Assert.Null(result.Error);
+            Assert.Equal(40, result.Presented + result.Skipped + result.Late);
+            Assert.Equal(numbers.Order(), numbers);
+            // Real threads on a shared machine: a little below the simulated 95 %. Real time: 2 s of stream plus the
+            // pre-roll, not 40 × 150 ms = 6 s.
+            failure = result.Presented < 36 ? $"only {result.Presented} of 40 presented"
+                : seconds is < 1.9 or > 4.5 ? $"{seconds:0.00} s for a 2 s stream"
+                : "";
+            if (failure.Length == 0)
+                return;
+        }
+        Assert.Fail(failure);
     }
 
     private sealed class SlowSink(TimeSpan delay) : IFrameSink
